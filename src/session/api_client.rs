@@ -1,0 +1,269 @@
+//! The HTTP client of wire contract v1 (design.md section 4, `heeros_api`).
+//!
+//! HTTPS through rustls with bundled web PKI roots; plain http only to a
+//! loopback host (development and tests). Every call has a connect timeout
+//! and a request timeout; logout has a short one because it is best effort.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use heeros_api::{
+    paths, CompanyChanged, CompanyRequest, ErrorBody, ErrorCode, LoginRequest, LoginStep, Me,
+    TotpRequest, UnlockRequest, Unlocked,
+};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use url::{Host, Url};
+
+use super::SessionError;
+
+/// Time allowed to open a connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time allowed for a whole request, answer included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Logout is best effort: the app wipes its data whatever the answer.
+pub const LOGOUT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// What went wrong talking to the server. The session store decides what a
+/// rejection means for the journey; [`SessionError`] is what the UI sees.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer: connection refused, DNS, TLS, reset, timeout.
+    #[error("server unreachable")]
+    Offline,
+    /// The server answered with one of the wire's error codes.
+    #[error("server said {}", .0.error.default_message())]
+    Rejected(ErrorBody),
+    /// The server answered something outside the contract.
+    #[error("unexpected answer: {0}")]
+    Unexpected(String),
+}
+
+impl ApiError {
+    /// The wire code when the server rejected the call.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Rejected(body) => Some(body.error),
+            _ => None,
+        }
+    }
+}
+
+impl From<ApiError> for SessionError {
+    fn from(err: ApiError) -> Self {
+        match err {
+            ApiError::Offline => SessionError::Offline,
+            ApiError::Unexpected(what) => SessionError::Server(what),
+            ApiError::Rejected(body) => match body.error {
+                ErrorCode::InvalidCredentials => SessionError::InvalidCredentials,
+                ErrorCode::RateLimited => SessionError::RateLimited {
+                    retry_after_s: body.retry_after_s.unwrap_or(0),
+                },
+                ErrorCode::AccountLocked => SessionError::AccountLocked,
+                ErrorCode::TotpInvalid => SessionError::CodeInvalid {
+                    attempts_left: body.attempts_left.unwrap_or(0),
+                },
+                ErrorCode::PinIncorrect => SessionError::PinIncorrect {
+                    attempts_left: body.attempts_left.unwrap_or(0),
+                },
+                // The rest either change the journey (the store handles them
+                // before they get here) or are faults: words from the server.
+                other => SessionError::Server(other.default_message().to_owned()),
+            },
+        }
+    }
+}
+
+/// Client of one Heeros server. Cheap to clone (the connection pool is shared).
+#[derive(Clone, Debug)]
+pub struct ApiClient {
+    /// Base URL without a trailing slash, e.g. `https://api.example.fi`.
+    base: String,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    /// A client for `base_url`. Refuses anything but `https://`, except
+    /// `http://` to a loopback host (127.0.0.0/8, ::1, localhost).
+    pub fn new(base_url: &str) -> Result<ApiClient, SessionError> {
+        let url = check_base_url(base_url)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            // An API never redirects; following one could leave https.
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(url.scheme() == "https")
+            .user_agent(concat!("heeros-mobile/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SessionError::Server(format!("HTTP client setup failed: {e}")))?;
+        Ok(ApiClient {
+            base: url.as_str().trim_end_matches('/').to_owned(),
+            http,
+        })
+    }
+
+    /// The base URL this client talks to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// `POST /v1/login`
+    pub async fn login(&self, body: &LoginRequest) -> Result<LoginStep, ApiError> {
+        self.call(self.request(Method::POST, paths::LOGIN).json(body))
+            .await
+    }
+
+    /// `POST /v1/login/totp`
+    pub async fn login_totp(&self, body: &TotpRequest) -> Result<LoginStep, ApiError> {
+        self.call(self.request(Method::POST, paths::LOGIN_TOTP).json(body))
+            .await
+    }
+
+    /// `POST /v1/unlock`
+    pub async fn unlock(&self, body: &UnlockRequest) -> Result<Unlocked, ApiError> {
+        self.call(self.request(Method::POST, paths::UNLOCK).json(body))
+            .await
+    }
+
+    /// `GET /v1/me`
+    pub async fn me(&self, access_token: &str) -> Result<Me, ApiError> {
+        self.call(
+            self.request(Method::GET, paths::ME)
+                .bearer_auth(access_token),
+        )
+        .await
+    }
+
+    /// `PUT /v1/me/company`
+    pub async fn set_company(
+        &self,
+        access_token: &str,
+        company_id: i64,
+    ) -> Result<CompanyChanged, ApiError> {
+        let body = CompanyRequest { company_id };
+        self.call(
+            self.request(Method::PUT, paths::ME_COMPANY)
+                .bearer_auth(access_token)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `POST /v1/logout` with the short [`LOGOUT_TIMEOUT`].
+    pub async fn logout(&self, access_token: &str) -> Result<(), ApiError> {
+        let req = self
+            .request(Method::POST, paths::LOGOUT)
+            .bearer_auth(access_token)
+            .timeout(LOGOUT_TIMEOUT);
+        let resp = req.send().await.map_err(transport_error)?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(rejection(resp).await)
+        }
+    }
+
+    /// `GET /healthz`: whether the server answers at all.
+    pub async fn healthz(&self) -> Result<(), ApiError> {
+        let resp = self
+            .request(Method::GET, paths::HEALTHZ)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(rejection(resp).await)
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, format!("{}{}", self.base, path))
+    }
+
+    async fn call<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T, ApiError> {
+        let resp = req.send().await.map_err(transport_error)?;
+        if resp.status().is_success() {
+            resp.json::<T>().await.map_err(|e| {
+                if e.is_decode() {
+                    ApiError::Unexpected(format!("answer not understood: {e}"))
+                } else {
+                    transport_error(e)
+                }
+            })
+        } else {
+            Err(rejection(resp).await)
+        }
+    }
+}
+
+/// Parses and vets a base URL: https anywhere, http only to loopback.
+pub fn check_base_url(base_url: &str) -> Result<Url, SessionError> {
+    let url = Url::parse(base_url.trim())
+        .map_err(|e| SessionError::Server(format!("invalid server address {base_url:?}: {e}")))?;
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(SessionError::Server(format!(
+            "invalid server address {base_url:?}"
+        )));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(SessionError::Server(format!(
+            "refusing plain http to {}: use https (http is allowed only to this machine)",
+            url.host_str().unwrap_or_default()
+        ))),
+        other => Err(SessionError::Server(format!(
+            "unsupported scheme {other:?} in server address"
+        ))),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost"
+        }
+        None => false,
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> ApiError {
+    if e.is_builder() {
+        ApiError::Unexpected(format!("request could not be built: {e}"))
+    } else if e.is_decode() {
+        ApiError::Unexpected(format!("answer not understood: {e}"))
+    } else {
+        // connect, timeout, reset, TLS, body cut short: no usable answer.
+        ApiError::Offline
+    }
+}
+
+async fn rejection(resp: reqwest::Response) -> ApiError {
+    let status = resp.status();
+    let retry_after = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let bytes = match resp.bytes().await {
+        Ok(bytes) => bytes,
+        Err(e) => return transport_error(e),
+    };
+    match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(mut body) => {
+            if body.error == ErrorCode::RateLimited && body.retry_after_s.is_none() {
+                body.retry_after_s = retry_after;
+            }
+            ApiError::Rejected(body)
+        }
+        Err(_) => ApiError::Unexpected(unexpected_status(status)),
+    }
+}
+
+fn unexpected_status(status: StatusCode) -> String {
+    format!("HTTP {status}")
+}
