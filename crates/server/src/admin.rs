@@ -1,0 +1,240 @@
+//! What an operator does: users, passwords, authenticators, companies,
+//! rights and devices. Used by the CLI and by tests; `now` is passed in.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::db::Db;
+use crate::error::ServerError;
+use crate::throttle::{self, Kind};
+use crate::{names, passwords, totp};
+
+/// A device session as the operator sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub id: String,
+    pub user: String,
+    pub device_name: String,
+    pub platform: String,
+    pub created_at: i64,
+    pub login_expires_at: i64,
+    pub last_seen_at: i64,
+    pub failed_unlocks: i64,
+    pub revoked: Option<String>,
+}
+
+async fn hash(password: &str) -> Result<String, ServerError> {
+    if password.is_empty() || password.len() > passwords::MAX_PASSWORD_BYTES {
+        return Err(ServerError::Invalid(format!(
+            "the password must be 1 to {} bytes",
+            passwords::MAX_PASSWORD_BYTES
+        )));
+    }
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || passwords::hash_blocking(&password))
+        .await
+        .map_err(|_| ServerError::Hashing)?
+}
+
+/// The id and display name of the user whose name matches `name`.
+pub async fn find_user(db: &Db, name: &str) -> Result<(i64, String), ServerError> {
+    let row = sqlx::query("SELECT id, display_name FROM users WHERE name_key = $1")
+        .bind(names::match_key(name))
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| ServerError::NotFound(format!("user {:?}", names::display_form(name))))?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+/// Adds a user. A name already taken gets the next free digit
+/// ("Maija Meikäläinen" → "Maija Meikäläinen1"). Returns id and final name.
+pub async fn add_user(
+    db: &Db,
+    name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, String), ServerError> {
+    let base = names::validate_new(name).map_err(ServerError::Invalid)?;
+    let phc = hash(password).await?;
+    for n in 0..1000 {
+        let candidate = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}{n}")
+        };
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO users (display_name, name_key, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (name_key) DO NOTHING RETURNING id",
+        )
+        .bind(&candidate)
+        .bind(names::match_key(&candidate))
+        .bind(&phc)
+        .bind(now.timestamp())
+        .fetch_optional(&db.pool)
+        .await?;
+        if let Some(id) = inserted {
+            return Ok((id, candidate));
+        }
+    }
+    Err(ServerError::Invalid(
+        "no free variant of that user name".into(),
+    ))
+}
+
+/// Sets a new password; this also lifts a lock and forgets failures.
+pub async fn reset_password(db: &Db, name: &str, password: &str) -> Result<(), ServerError> {
+    let (id, _) = find_user(db, name).await?;
+    let phc = hash(password).await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(phc)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    unlock_user(db, name).await
+}
+
+/// Lifts the 100-failure lock and the back-off of a user name.
+pub async fn unlock_user(db: &Db, name: &str) -> Result<(), ServerError> {
+    throttle::clear(db, &throttle::key(Kind::Name, &names::match_key(name))).await?;
+    Ok(())
+}
+
+/// Gives the user a new authenticator secret (replacing any old one).
+/// Returns the base32 secret and the otpauth URI to scan.
+pub async fn enroll_totp(
+    db: &Db,
+    name: &str,
+    secret: Option<&str>,
+) -> Result<(String, String), ServerError> {
+    let (id, display) = find_user(db, name).await?;
+    let secret = secret.map_or_else(totp::new_secret, str::to_owned);
+    let uri = totp::otpauth_uri(&secret, &display)?;
+    sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
+        .bind(&secret)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok((secret, uri))
+}
+
+/// Removes the user's authenticator: logins no longer ask for a code.
+pub async fn remove_totp(db: &Db, name: &str) -> Result<(), ServerError> {
+    let (id, _) = find_user(db, name).await?;
+    sqlx::query("UPDATE users SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_company(db: &Db, name: &str, business_id: &str) -> Result<i64, ServerError> {
+    let name = name.trim();
+    let business_id = business_id.trim();
+    if name.is_empty() || business_id.is_empty() {
+        return Err(ServerError::Invalid(
+            "a company needs a name and a business id".into(),
+        ));
+    }
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO companies (name, business_id) VALUES ($1, $2) ON CONFLICT (business_id) DO NOTHING RETURNING id",
+    )
+    .bind(name)
+    .bind(business_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    id.ok_or_else(|| ServerError::Invalid(format!("business id {business_id} already exists")))
+}
+
+async fn company_id(db: &Db, business_id: &str) -> Result<i64, ServerError> {
+    sqlx::query_scalar("SELECT id FROM companies WHERE business_id = $1")
+        .bind(business_id.trim())
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| ServerError::NotFound(format!("company {business_id}")))
+}
+
+/// Gives the user rights to the company (by business id).
+pub async fn grant(db: &Db, name: &str, business_id: &str) -> Result<(), ServerError> {
+    let (user, _) = find_user(db, name).await?;
+    let company = company_id(db, business_id).await?;
+    sqlx::query("INSERT INTO rights (user_id, company_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(user)
+        .bind(company)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Takes the user's rights to the company away.
+pub async fn revoke(db: &Db, name: &str, business_id: &str) -> Result<(), ServerError> {
+    let (user, _) = find_user(db, name).await?;
+    let company = company_id(db, business_id).await?;
+    sqlx::query("DELETE FROM rights WHERE user_id = $1 AND company_id = $2")
+        .bind(user)
+        .bind(company)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Device sessions, newest first; of one user when `name` is given.
+pub async fn list_devices(db: &Db, name: Option<&str>) -> Result<Vec<DeviceRow>, ServerError> {
+    let user = match name {
+        Some(n) => Some(find_user(db, n).await?.0),
+        None => None,
+    };
+    let rows = sqlx::query(
+        "SELECT d.id, u.display_name, d.device_name, d.platform, d.created_at, d.login_expires_at, \
+         d.last_seen_at, d.failed_unlocks, d.revoked_reason FROM devices d JOIN users u ON u.id = d.user_id \
+         WHERE ($1 IS NULL OR d.user_id = $1) ORDER BY d.created_at DESC, d.id",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DeviceRow {
+                id: r.try_get(0)?,
+                user: r.try_get(1)?,
+                device_name: r.try_get(2)?,
+                platform: r.try_get(3)?,
+                created_at: r.try_get(4)?,
+                login_expires_at: r.try_get(5)?,
+                last_seen_at: r.try_get(6)?,
+                failed_unlocks: r.try_get(7)?,
+                revoked: r.try_get(8)?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one device session by id. Returns whether it was live.
+pub async fn revoke_device(
+    db: &Db,
+    device_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ServerError> {
+    let done = sqlx::query(
+        "UPDATE devices SET revoked_at = $2, revoked_reason = 'admin' WHERE id = $1 AND revoked_at IS NULL",
+    )
+    .bind(device_id)
+    .bind(now.timestamp())
+    .execute(&db.pool)
+    .await?;
+    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1")
+        .bind(device_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Revokes every live device session of a user. Returns how many.
+pub async fn revoke_devices(db: &Db, name: &str, now: DateTime<Utc>) -> Result<u64, ServerError> {
+    let mut count = 0;
+    for device in list_devices(db, Some(name)).await? {
+        if device.revoked.is_none() && revoke_device(db, &device.id, now).await? {
+            count += 1;
+        }
+    }
+    Ok(count)
+}

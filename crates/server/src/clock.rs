@@ -1,0 +1,49 @@
+//! The server's notion of "now". Domain functions take `now` as an argument;
+//! the HTTP layer reads it from this clock, which tests can set by hand.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+
+#[derive(Clone)]
+pub struct Clock(Option<Arc<Mutex<DateTime<Utc>>>>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Clock(None)
+    }
+
+    /// A clock that only moves when told to (tests, day 89/90/91 tables).
+    pub fn manual(start: DateTime<Utc>) -> Self {
+        Clock(Some(Arc::new(Mutex::new(start))))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            None => Utc::now(),
+            Some(t) => *t.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Sets a manual clock; does nothing to the system clock.
+    pub fn set(&self, to: DateTime<Utc>) {
+        if let Some(t) = &self.0 {
+            *t.lock().unwrap_or_else(|e| e.into_inner()) = to;
+        }
+    }
+
+    /// Moves a manual clock forward; does nothing to the system clock.
+    pub fn advance(&self, by: Duration) {
+        self.set(self.now() + by);
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            None => write!(f, "Clock::system"),
+            Some(_) => write!(f, "Clock::manual({})", self.now()),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The server's error enums: `ServerError` for start-up and admin work,
+//! `ApiError` for what a request can end in (one wire code each).
+
+use heeros_api::ErrorCode;
+
+/// Failures of start-up, storage and the admin commands.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (use sqlite:// or postgres://): {0}")]
+    UnsupportedUrl(String),
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("password hashing failed")]
+    Hashing,
+}
+
+/// What a request can end in. Each maps to one wire `ErrorCode`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("rate limited for {retry_after_s} s")]
+    RateLimited { retry_after_s: u64 },
+    #[error("account locked")]
+    AccountLocked,
+    #[error("totp invalid")]
+    TotpInvalid { attempts_left: i64 },
+    #[error("challenge expired")]
+    ChallengeExpired,
+    #[error("pin incorrect")]
+    PinIncorrect { attempts_left: i64 },
+    #[error("device revoked")]
+    DeviceRevoked,
+    #[error("login expired")]
+    LoginExpired,
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::AccountLocked => ErrorCode::AccountLocked,
+            ApiError::TotpInvalid { .. } => ErrorCode::TotpInvalid,
+            ApiError::ChallengeExpired => ErrorCode::ChallengeExpired,
+            ApiError::PinIncorrect { .. } => ErrorCode::PinIncorrect,
+            ApiError::DeviceRevoked => ErrorCode::DeviceRevoked,
+            ApiError::LoginExpired => ErrorCode::LoginExpired,
+            ApiError::Unauthorized => ErrorCode::Unauthorized,
+            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Unavailable(_) => ErrorCode::Unavailable,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => ApiError::Unavailable(e.to_string()),
+            sqlx::Error::Database(ref db) if is_transient(db.code().as_deref()) => {
+                ApiError::Unavailable(e.to_string())
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// PostgreSQL "admin shutdown", "cannot connect now", connection failures;
+/// SQLite BUSY/LOCKED: the database will be back, the request may be retried.
+fn is_transient(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006" | "5" | "6")
+    )
+}
+
+impl From<ServerError> for ApiError {
+    fn from(e: ServerError) -> Self {
+        match e {
+            ServerError::Database(db) => db.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
