@@ -1,1 +1,15 @@
-fn main() {}
+//! Heeros Mobile: launch only. Start-up logic is in `app_config`, the
+//! screens in `ui`.
+
+use heeros_mobile::{app_config, ui};
+
+fn main() {
+    let boot = match app_config::prepare() {
+        Ok(store) => ui::Boot::Ready(store),
+        Err(failure) => {
+            eprintln!("Heeros Mobile cannot start: {failure:?}");
+            ui::Boot::Failed(failure)
+        }
+    };
+    ui::launch(boot);
+}

@@ -1,0 +1,570 @@
+//! The one translation table of the app: English and Finnish.
+//!
+//! English uses the help text's own words ("Done", "Go back", "Log out",
+//! "Skip", "Next"). No dioxus in here: the UI picks a [`Texts`] by language
+//! code and formats the few texts that carry a number.
+
+use crate::session::{Notice, PinProblem, SessionError};
+
+/// A supported UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fi,
+}
+
+impl Lang {
+    /// Every language, in the order the switch shows them.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fi];
+
+    /// The code stored in preferences ("en", "fi").
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fi => "fi",
+        }
+    }
+
+    /// Reads a language code or a POSIX locale ("fi", "fi_FI.UTF-8",
+    /// "en-GB"); anything unknown is English.
+    pub fn from_code(code: &str) -> Lang {
+        let lower = code.trim().to_ascii_lowercase();
+        if lower == "fi"
+            || lower.starts_with("fi_")
+            || lower.starts_with("fi-")
+            || lower.starts_with("fi.")
+        {
+            Lang::Fi
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &EN,
+            Lang::Fi => &FI,
+        }
+    }
+}
+
+/// The device language. On desktop this is the POSIX locale of the
+/// environment (LC_ALL, LC_MESSAGES, LANG, in that order of precedence).
+pub fn device_language() -> Lang {
+    device_language_from(|k| std::env::var(k).ok())
+}
+
+/// [`device_language`] with the environment injected (for tests).
+pub fn device_language_from(get: impl Fn(&str) -> Option<String>) -> Lang {
+    for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Some(v) = get(key).filter(|v| !v.trim().is_empty()) {
+            return Lang::from_code(&v);
+        }
+    }
+    Lang::En
+}
+
+/// One intro step: a title and a paragraph.
+pub struct IntroText {
+    pub title: &'static str,
+    pub body: &'static str,
+}
+
+/// Every user-visible word of the app, in one language. Texts with a
+/// number carry `{n}` where it goes; see [`Texts::fill`].
+pub struct Texts {
+    pub app_name: &'static str,
+    pub loading: &'static str,
+    pub busy: &'static str,
+
+    // Intro
+    pub skip: &'static str,
+    pub next: &'static str,
+    pub back: &'static str,
+    pub get_started: &'static str,
+    pub intro_step_of: &'static str,
+    pub intro: [IntroText; 5],
+
+    // Login
+    pub login_title: &'static str,
+    pub login_lead: &'static str,
+    pub username: &'static str,
+    pub username_hint: &'static str,
+    pub password: &'static str,
+    pub show_password: &'static str,
+    pub hide_password: &'static str,
+    pub log_in: &'static str,
+    pub language: &'static str,
+    pub missing_login: &'static str,
+
+    // Code
+    pub code_title: &'static str,
+    pub code_lead: &'static str,
+    pub code_label: &'static str,
+    pub paste: &'static str,
+    pub paste_failed: &'static str,
+    pub verify: &'static str,
+    pub code_tip_title: &'static str,
+    pub code_tip: &'static str,
+    pub back_to_login: &'static str,
+    pub missing_code: &'static str,
+
+    // PIN setup
+    pub pin_setup_title: &'static str,
+    pub pin_setup_lead: &'static str,
+    pub pin_first: &'static str,
+    pub pin_again: &'static str,
+    pub pin_rules: &'static str,
+    pub done: &'static str,
+    pub missing_pin: &'static str,
+
+    // Unlock
+    pub unlock_title: &'static str,
+    pub unlock_lead: &'static str,
+    pub unlock_hello: &'static str,
+    pub pin: &'static str,
+    pub unlock: &'static str,
+
+    // Home
+    pub open_company_menu: &'static str,
+    pub welcome: &'static str,
+    pub company_details: &'static str,
+    pub company_name: &'static str,
+    pub business_id: &'static str,
+    pub invoices_placeholder_title: &'static str,
+    pub invoices_placeholder: &'static str,
+    pub login_valid_until: &'static str,
+    pub no_company: &'static str,
+
+    // Company menu
+    pub company_menu_title: &'static str,
+    pub go_back: &'static str,
+    pub log_out: &'static str,
+    pub current: &'static str,
+    pub choose_company: &'static str,
+    pub logging_out: &'static str,
+
+    // Notices (why Login is shown)
+    pub notice_login_expired: &'static str,
+    pub notice_device_revoked: &'static str,
+    pub notice_challenge_expired: &'static str,
+    pub notice_logged_out: &'static str,
+
+    // Errors
+    pub err_invalid_credentials: &'static str,
+    pub err_rate_limited: &'static str,
+    pub err_account_locked: &'static str,
+    pub err_code_invalid: &'static str,
+    pub err_code_invalid_last: &'static str,
+    pub err_pin_incorrect: &'static str,
+    pub err_pin_incorrect_last: &'static str,
+    pub err_pin_not_digits: &'static str,
+    pub err_pin_too_short: &'static str,
+    pub err_pin_too_long: &'static str,
+    pub err_pin_all_same: &'static str,
+    pub err_pin_sequence: &'static str,
+    pub err_pin_mismatch: &'static str,
+    pub err_missing_input: &'static str,
+    pub err_offline: &'static str,
+    pub err_server: &'static str,
+    pub err_storage: &'static str,
+    pub err_wrong_phase: &'static str,
+    pub try_again: &'static str,
+
+    // Start-up failure
+    pub startup_failed_title: &'static str,
+    pub startup_storage: &'static str,
+    pub startup_other: &'static str,
+
+    // Durations
+    pub seconds: &'static str,
+    pub one_second: &'static str,
+    pub minutes: &'static str,
+    pub one_minute: &'static str,
+}
+
+impl Texts {
+    /// Puts `n` where a text says `{n}`.
+    pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
+        template.replace("{n}", &n.to_string())
+    }
+
+    /// A wait in plain words: "45 seconds", "1 minute", "3 minutes".
+    pub fn wait(&self, seconds: u64) -> String {
+        match seconds {
+            0 | 1 => Self::fill(self.one_second, 1),
+            2..=59 => Self::fill(self.seconds, seconds),
+            60 => Self::fill(self.one_minute, 1),
+            _ => Self::fill(self.minutes, seconds.div_ceil(60)),
+        }
+    }
+
+    /// Why the Login screen is shown.
+    pub fn notice(&self, notice: Notice) -> &'static str {
+        match notice {
+            Notice::LoginExpired => self.notice_login_expired,
+            Notice::DeviceRevoked => self.notice_device_revoked,
+            Notice::ChallengeExpired => self.notice_challenge_expired,
+            Notice::LoggedOut => self.notice_logged_out,
+        }
+    }
+
+    /// Why a PIN was refused.
+    pub fn pin_problem(&self, problem: PinProblem) -> &'static str {
+        match problem {
+            PinProblem::NotDigits => self.err_pin_not_digits,
+            PinProblem::TooShort => self.err_pin_too_short,
+            PinProblem::TooLong => self.err_pin_too_long,
+            PinProblem::AllSame => self.err_pin_all_same,
+            PinProblem::Sequence => self.err_pin_sequence,
+        }
+    }
+
+    /// A session error in plain words, with what to do next.
+    pub fn error(&self, error: &SessionError) -> String {
+        match error {
+            SessionError::InvalidCredentials => self.err_invalid_credentials.to_string(),
+            SessionError::RateLimited { retry_after_s } => self
+                .err_rate_limited
+                .replace("{wait}", &self.wait(*retry_after_s)),
+            SessionError::AccountLocked => self.err_account_locked.to_string(),
+            SessionError::CodeInvalid { attempts_left } if *attempts_left == 1 => {
+                self.err_code_invalid_last.to_string()
+            }
+            SessionError::CodeInvalid { attempts_left } => {
+                Self::fill(self.err_code_invalid, attempts_left)
+            }
+            SessionError::PinIncorrect { attempts_left } if *attempts_left == 1 => {
+                self.err_pin_incorrect_last.to_string()
+            }
+            SessionError::PinIncorrect { attempts_left } => {
+                Self::fill(self.err_pin_incorrect, attempts_left)
+            }
+            SessionError::PinPolicy(problem) => self.pin_problem(*problem).to_string(),
+            SessionError::PinMismatch => self.err_pin_mismatch.to_string(),
+            SessionError::MissingInput => self.err_missing_input.to_string(),
+            SessionError::Offline => self.err_offline.to_string(),
+            SessionError::Server(_) => self.err_server.to_string(),
+            SessionError::Storage(_) => self.err_storage.to_string(),
+            SessionError::WrongPhase => self.err_wrong_phase.to_string(),
+        }
+    }
+}
+
+pub static EN: Texts = Texts {
+    app_name: "Heeros Mobile",
+    loading: "Starting Heeros Mobile…",
+    busy: "Please wait…",
+
+    skip: "Skip",
+    next: "Next",
+    back: "Back",
+    get_started: "Get started",
+    intro_step_of: "Step {n} of 5",
+    intro: [
+        IntroText {
+            title: "Purchase invoices in your pocket",
+            body: "Heeros Mobile lets you review, approve and pay your company's purchase invoices wherever you are.",
+        },
+        IntroText {
+            title: "Receipts without paper",
+            body: "Keep your receipts in order: they travel with you and reach your accounting without a shoebox.",
+        },
+        IntroText {
+            title: "Log in once, then use your PIN",
+            body: "Log in with your user name and password, then define a PIN code of your own. The login is valid for 90 days; until then the PIN is all you need.",
+        },
+        IntroText {
+            title: "Protected by two-factor authentication",
+            body: "When you log in with your password, you also type the code from your authenticator app. You do not need the code when you open the app with your PIN.",
+        },
+        IntroText {
+            title: "All your companies",
+            body: "If you have rights to several companies, tap your name and the company name on the home view to change the company.",
+        },
+    ],
+
+    login_title: "Login to Heeros Mobile",
+    login_lead: "Use the same user name and password as for Heeros in your browser.",
+    username: "User name",
+    username_hint: "Name Surname",
+    password: "Password",
+    show_password: "Show",
+    hide_password: "Hide",
+    log_in: "Log in",
+    language: "Language",
+    missing_login: "Type your user name (Name Surname) and your password.",
+
+    code_title: "Two-factor authentication",
+    code_lead: "Type the 6-digit code shown in your authenticator app.",
+    code_label: "Authentication code",
+    paste: "Paste",
+    paste_failed: "Could not read the clipboard. Long-press the field and choose Paste, or type the code.",
+    verify: "Continue",
+    code_tip_title: "Tip",
+    code_tip: "If you are using the same device for both Heeros Mobile and authentication, quickly copying the code can be challenging. Here's a tip: Wait for the code to change and then copy it (for example, by long-pressing the code in the Google Authenticator app). Afterward, you can directly paste the code into Heeros Mobile.",
+    back_to_login: "Back to login",
+    missing_code: "Type the 6-digit code from your authenticator app.",
+
+    pin_setup_title: "Define your PIN code",
+    pin_setup_lead: "From now on you can open Heeros Mobile with this PIN only. You will also use it to confirm payments.",
+    pin_first: "PIN code",
+    pin_again: "PIN code again",
+    pin_rules: "4–8 digits. Not one digit repeated (1111) and not a sequence (1234).",
+    done: "Done",
+    missing_pin: "Type your PIN code twice.",
+
+    unlock_title: "Welcome back",
+    unlock_lead: "Type your PIN code to open Heeros Mobile.",
+    unlock_hello: "Hello, {n}",
+    pin: "PIN code",
+    unlock: "Open",
+
+    open_company_menu: "Open the company menu",
+    welcome: "Welcome, {n}",
+    company_details: "Company",
+    company_name: "Name",
+    business_id: "Business ID",
+    invoices_placeholder_title: "Purchase invoices",
+    invoices_placeholder: "Purchase invoices waiting for your approval will appear here.",
+    login_valid_until: "Your login is valid until {n}.",
+    no_company: "No company selected",
+
+    company_menu_title: "Companies",
+    go_back: "Go back",
+    log_out: "Log out",
+    current: "Current",
+    choose_company: "Select a company",
+    logging_out: "Logging out…",
+
+    notice_login_expired: "Your login has expired: 90 days have passed since you last logged in. Log in again and define a new PIN code.",
+    notice_device_revoked: "You have been logged out on this device (too many wrong PIN codes, or a logout elsewhere). Log in again and define a new PIN code.",
+    notice_challenge_expired: "The authentication step expired. Log in again to get a new chance to type the code.",
+    notice_logged_out: "You have logged out. Everything Heeros Mobile stored on this device, including your PIN code, has been cleared.",
+
+    err_invalid_credentials: "Wrong user name or password. Check them and try again. The user name looks like Name Surname.",
+    err_rate_limited: "Too many attempts. Wait {wait} and try again.",
+    err_account_locked: "This account is locked after too many failed logins. Contact your Heeros administrator.",
+    err_code_invalid: "Wrong authentication code. {n} attempts left. Check that you use the newest code.",
+    err_code_invalid_last: "Wrong authentication code. 1 attempt left. Wait for a new code in your authenticator app.",
+    err_pin_incorrect: "Wrong PIN code. {n} attempts left.",
+    err_pin_incorrect_last: "Wrong PIN code. 1 attempt left: after one more wrong PIN code you need to log in with your password again.",
+    err_pin_not_digits: "The PIN code can contain digits only.",
+    err_pin_too_short: "The PIN code must have at least 4 digits.",
+    err_pin_too_long: "The PIN code can have at most 8 digits.",
+    err_pin_all_same: "The PIN code cannot be one digit repeated, like 1111. Choose another one.",
+    err_pin_sequence: "The PIN code cannot be a sequence, like 1234 or 9876. Choose another one.",
+    err_pin_mismatch: "The two PIN codes are different. Type the same PIN code twice.",
+    err_missing_input: "Fill in the fields first.",
+    err_offline: "Cannot reach Heeros. Check your connection and try again.",
+    err_server: "Something went wrong at Heeros. Try again in a moment.",
+    err_storage: "The secure storage of this device is not available. Heeros Mobile cannot keep your login safe.",
+    err_wrong_phase: "That is not possible right now. Go back and try again.",
+    try_again: "Try again",
+
+    startup_failed_title: "Heeros Mobile cannot start",
+    startup_storage: "The secure storage of this device is not available, so Heeros Mobile cannot keep your login safe. On a Linux desktop, start a Secret Service (for example GNOME Keyring) and open the app again.",
+    startup_other: "Heeros Mobile could not start.",
+
+    seconds: "{n} seconds",
+    one_second: "1 second",
+    minutes: "{n} minutes",
+    one_minute: "1 minute",
+};
+
+pub static FI: Texts = Texts {
+    app_name: "Heeros Mobile",
+    loading: "Heeros Mobile käynnistyy…",
+    busy: "Odota hetki…",
+
+    skip: "Ohita",
+    next: "Seuraava",
+    back: "Edellinen",
+    get_started: "Aloita",
+    intro_step_of: "Vaihe {n}/5",
+    intro: [
+        IntroText {
+            title: "Ostolaskut taskussa",
+            body: "Heeros Mobilella tarkastat, hyväksyt ja maksat yrityksesi ostolaskut missä tahansa.",
+        },
+        IntroText {
+            title: "Kuitit ilman paperia",
+            body: "Pidä kuitit järjestyksessä: ne kulkevat mukanasi ja päätyvät kirjanpitoon ilman kenkälaatikkoa.",
+        },
+        IntroText {
+            title: "Kirjaudu kerran, käytä PIN-koodia",
+            body: "Kirjaudu käyttäjätunnuksellasi ja salasanallasi ja määritä itsellesi PIN-koodi. Kirjautuminen on voimassa 90 päivää; sitä ennen pelkkä PIN-koodi riittää.",
+        },
+        IntroText {
+            title: "Kaksivaiheinen tunnistautuminen",
+            body: "Kun kirjaudut salasanalla, annat myös todennussovelluksesi näyttämän koodin. PIN-koodilla avatessa koodia ei tarvita.",
+        },
+        IntroText {
+            title: "Kaikki yrityksesi",
+            body: "Jos sinulla on oikeudet useampaan yritykseen, vaihda yritystä napauttamalla etusivulla nimeäsi ja yrityksen nimeä.",
+        },
+    ],
+
+    login_title: "Kirjaudu Heeros Mobileen",
+    login_lead: "Käytä samaa käyttäjätunnusta ja salasanaa kuin Heerosissa selaimella.",
+    username: "Käyttäjätunnus",
+    username_hint: "Etunimi Sukunimi",
+    password: "Salasana",
+    show_password: "Näytä",
+    hide_password: "Piilota",
+    log_in: "Kirjaudu",
+    language: "Kieli",
+    missing_login: "Anna käyttäjätunnuksesi (Etunimi Sukunimi) ja salasanasi.",
+
+    code_title: "Kaksivaiheinen tunnistautuminen",
+    code_lead: "Anna todennussovelluksesi näyttämä 6-numeroinen koodi.",
+    code_label: "Tunnistautumiskoodi",
+    paste: "Liitä",
+    paste_failed: "Leikepöytää ei voitu lukea. Paina kenttää pitkään ja valitse Liitä, tai kirjoita koodi.",
+    verify: "Jatka",
+    code_tip_title: "Vinkki",
+    code_tip: "Jos käytät samaa laitetta sekä Heeros Mobileen että tunnistautumiseen, koodin nopea kopioiminen voi olla hankalaa. Vinkki: odota, että koodi vaihtuu, ja kopioi se sitten (esimerkiksi painamalla koodia pitkään Google Authenticator -sovelluksessa). Sen jälkeen voit liittää koodin suoraan Heeros Mobileen.",
+    back_to_login: "Takaisin kirjautumiseen",
+    missing_code: "Anna todennussovelluksesi 6-numeroinen koodi.",
+
+    pin_setup_title: "Määritä PIN-koodi",
+    pin_setup_lead: "Jatkossa avaat Heeros Mobilen pelkällä PIN-koodilla. Vahvistat sillä myös maksut.",
+    pin_first: "PIN-koodi",
+    pin_again: "PIN-koodi uudelleen",
+    pin_rules: "4–8 numeroa. Ei samaa numeroa toistettuna (1111) eikä numerosarjaa (1234).",
+    done: "Valmis",
+    missing_pin: "Anna PIN-koodi kahdesti.",
+
+    unlock_title: "Tervetuloa takaisin",
+    unlock_lead: "Avaa Heeros Mobile antamalla PIN-koodisi.",
+    unlock_hello: "Hei, {n}",
+    pin: "PIN-koodi",
+    unlock: "Avaa",
+
+    open_company_menu: "Avaa yritysvalikko",
+    welcome: "Tervetuloa, {n}",
+    company_details: "Yritys",
+    company_name: "Nimi",
+    business_id: "Y-tunnus",
+    invoices_placeholder_title: "Ostolaskut",
+    invoices_placeholder: "Hyväksyntääsi odottavat ostolaskut näkyvät tässä.",
+    login_valid_until: "Kirjautumisesi on voimassa {n} asti.",
+    no_company: "Ei valittua yritystä",
+
+    company_menu_title: "Yritykset",
+    go_back: "Takaisin",
+    log_out: "Kirjaudu ulos",
+    current: "Valittu",
+    choose_company: "Valitse yritys",
+    logging_out: "Kirjaudutaan ulos…",
+
+    notice_login_expired: "Kirjautumisesi on vanhentunut: edellisestä kirjautumisesta on kulunut 90 päivää. Kirjaudu uudelleen ja määritä uusi PIN-koodi.",
+    notice_device_revoked: "Sinut on kirjattu ulos tällä laitteella (liian monta väärää PIN-koodia tai uloskirjautuminen muualla). Kirjaudu uudelleen ja määritä uusi PIN-koodi.",
+    notice_challenge_expired: "Tunnistautumisvaihe vanheni. Kirjaudu uudelleen, niin voit antaa koodin.",
+    notice_logged_out: "Olet kirjautunut ulos. Kaikki Heeros Mobilen tälle laitteelle tallentamat tiedot, myös PIN-koodisi, on poistettu.",
+
+    err_invalid_credentials: "Väärä käyttäjätunnus tai salasana. Tarkista ne ja yritä uudelleen. Käyttäjätunnus on muotoa Etunimi Sukunimi.",
+    err_rate_limited: "Liian monta yritystä. Odota {wait} ja yritä uudelleen.",
+    err_account_locked: "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi. Ota yhteyttä Heeros-pääkäyttäjääsi.",
+    err_code_invalid: "Väärä tunnistautumiskoodi. Yrityksiä jäljellä {n}. Tarkista, että käytät uusinta koodia.",
+    err_code_invalid_last: "Väärä tunnistautumiskoodi. Yksi yritys jäljellä. Odota uutta koodia todennussovelluksessa.",
+    err_pin_incorrect: "Väärä PIN-koodi. Yrityksiä jäljellä {n}.",
+    err_pin_incorrect_last: "Väärä PIN-koodi. Yksi yritys jäljellä: seuraavan väärän PIN-koodin jälkeen sinun on kirjauduttava salasanalla.",
+    err_pin_not_digits: "PIN-koodissa voi olla vain numeroita.",
+    err_pin_too_short: "PIN-koodissa on oltava vähintään 4 numeroa.",
+    err_pin_too_long: "PIN-koodissa voi olla enintään 8 numeroa.",
+    err_pin_all_same: "PIN-koodi ei voi olla samaa numeroa toistettuna, kuten 1111. Valitse toinen.",
+    err_pin_sequence: "PIN-koodi ei voi olla numerosarja, kuten 1234 tai 9876. Valitse toinen.",
+    err_pin_mismatch: "PIN-koodit eroavat. Anna sama PIN-koodi kahdesti.",
+    err_missing_input: "Täytä kentät ensin.",
+    err_offline: "Heerokseen ei saada yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.",
+    err_server: "Heeroksessa tapahtui virhe. Yritä hetken kuluttua uudelleen.",
+    err_storage: "Laitteen suojattu tallennustila ei ole käytettävissä. Heeros Mobile ei voi säilyttää kirjautumistasi turvallisesti.",
+    err_wrong_phase: "Se ei ole nyt mahdollista. Palaa takaisin ja yritä uudelleen.",
+    try_again: "Yritä uudelleen",
+
+    startup_failed_title: "Heeros Mobile ei käynnisty",
+    startup_storage: "Laitteen suojattu tallennustila ei ole käytettävissä, joten Heeros Mobile ei voi säilyttää kirjautumistasi turvallisesti. Käynnistä Linux-työpöydällä Secret Service (esimerkiksi GNOME Keyring) ja avaa sovellus uudelleen.",
+    startup_other: "Heeros Mobile ei voinut käynnistyä.",
+
+    seconds: "{n} sekuntia",
+    one_second: "1 sekunti",
+    minutes: "{n} minuuttia",
+    one_minute: "1 minuutti",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_strings_pick_the_language() {
+        for (code, lang) in [
+            ("fi", Lang::Fi),
+            ("fi_FI.UTF-8", Lang::Fi),
+            ("FI-fi", Lang::Fi),
+            ("en_GB.UTF-8", Lang::En),
+            ("C.UTF-8", Lang::En),
+            ("sv_FI", Lang::En),
+            ("", Lang::En),
+        ] {
+            assert_eq!(Lang::from_code(code), lang, "{code}");
+        }
+    }
+
+    #[test]
+    fn lc_all_wins_over_lang() {
+        let env = |k: &str| match k {
+            "LC_ALL" => Some("fi_FI.UTF-8".to_string()),
+            "LANG" => Some("en_US.UTF-8".to_string()),
+            _ => None,
+        };
+        assert_eq!(device_language_from(env), Lang::Fi);
+        assert_eq!(device_language_from(|_| None), Lang::En);
+    }
+
+    #[test]
+    fn english_uses_the_help_texts_words() {
+        assert_eq!(EN.done, "Done");
+        assert_eq!(EN.go_back, "Go back");
+        assert_eq!(EN.log_out, "Log out");
+        assert_eq!(EN.skip, "Skip");
+        assert_eq!(EN.next, "Next");
+        assert_eq!(EN.username_hint, "Name Surname");
+    }
+
+    #[test]
+    fn waits_are_in_plain_words() {
+        assert_eq!(EN.wait(1), "1 second");
+        assert_eq!(EN.wait(45), "45 seconds");
+        assert_eq!(EN.wait(60), "1 minute");
+        assert_eq!(EN.wait(61), "2 minutes", "never promise less than the wait");
+        assert_eq!(EN.wait(121), "3 minutes");
+        assert_eq!(FI.wait(30), "30 sekuntia");
+    }
+
+    #[test]
+    fn errors_say_what_happened_and_what_to_do() {
+        assert_eq!(
+            EN.error(&SessionError::Offline),
+            "Cannot reach Heeros. Check your connection and try again."
+        );
+        assert_eq!(
+            EN.error(&SessionError::RateLimited { retry_after_s: 30 }),
+            "Too many attempts. Wait 30 seconds and try again."
+        );
+        assert!(EN
+            .error(&SessionError::PinIncorrect { attempts_left: 3 })
+            .contains("3 attempts left"));
+        assert!(EN
+            .error(&SessionError::CodeInvalid { attempts_left: 2 })
+            .contains("2 attempts left"));
+        assert!(EN
+            .error(&SessionError::PinPolicy(PinProblem::Sequence))
+            .contains("1234"));
+        // No error text leaks the inner detail of a server or storage fault.
+        assert!(!EN
+            .error(&SessionError::Server("secret detail".into()))
+            .contains("secret"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Code: the authenticator (TOTP) code after a right password. One field,
+//! a Paste button, and the help text's copy-paste tip under the field.
+
+use dioxus::prelude::*;
+
+use super::widgets::{ErrorBanner, SubmitButton};
+use super::{form_text, use_app};
+use crate::session::SessionError;
+
+/// Reads the clipboard in the webview, puts the text into the code field
+/// (so the user sees it) and returns it; `null` when the clipboard cannot
+/// be read (no permission, no API).
+const PASTE_JS: &str = r#"
+try {
+  if (!navigator.clipboard || !navigator.clipboard.readText) { return null; }
+  const text = await navigator.clipboard.readText();
+  const field = document.getElementById("code");
+  if (field) { field.value = text.trim(); field.focus(); }
+  return text;
+} catch (e) {
+  const field = document.getElementById("code");
+  if (field) { field.focus(); }
+  return null;
+}
+"#;
+
+/// The digits of a typed or pasted code: "123 456" and "123-456" both give
+/// "123456". Other characters are kept so the server can refuse them.
+pub fn clean_code(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+#[component]
+pub fn CodeScreen(
+    /// An error to show from the start (previews and tests).
+    #[props(default)]
+    error: Option<SessionError>,
+) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let busy = (app.busy)();
+    let error = use_signal(move || error);
+    let mut paste_failed = use_signal(|| false);
+
+    let message = if paste_failed() {
+        Some(t.paste_failed.to_string())
+    } else {
+        error().map(|e| match e {
+            SessionError::MissingInput => t.missing_code.to_string(),
+            e => t.error(&e),
+        })
+    };
+
+    let send = {
+        let app = app.clone();
+        move |raw: String| {
+            let mut paste_failed = paste_failed;
+            paste_failed.set(false);
+            let code = clean_code(&raw);
+            if code.is_empty() {
+                let mut error = error;
+                error.set(Some(SessionError::MissingInput));
+                return;
+            }
+            app.run(error, move |store| async move {
+                store.submit_code(&code, chrono::Utc::now()).await
+            });
+        }
+    };
+
+    let submit = {
+        let send = send.clone();
+        move |evt: FormEvent| {
+            evt.prevent_default();
+            send(form_text(&evt, "code"));
+        }
+    };
+
+    let paste = {
+        let send = send.clone();
+        move |_| {
+            let send = send.clone();
+            spawn(async move {
+                let text = document::eval(PASTE_JS).join::<Option<String>>().await;
+                match text.ok().flatten() {
+                    // A whole code pasted: send it at once (the tip's flow).
+                    Some(text) if clean_code(&text).len() == 6 => send(text),
+                    Some(_) => {}
+                    None => paste_failed.set(true),
+                }
+            });
+        }
+    };
+
+    let back = {
+        let app = app.clone();
+        move |_| app.show(app.store.back_to_login())
+    };
+
+    rsx! {
+        div { class: "screen screen-code",
+            header { class: "topbar",
+                button {
+                    class: "btn btn-text topbar-start",
+                    r#type: "button",
+                    disabled: busy,
+                    onclick: back,
+                    span { aria_hidden: "true", "‹ " }
+                    "{t.back_to_login}"
+                }
+            }
+            main { class: "content",
+                h1 { "{t.code_title}" }
+                p { class: "lead", "{t.code_lead}" }
+                form { class: "form", novalidate: true, onsubmit: submit,
+                    fieldset { disabled: busy,
+                        div { class: "field",
+                            label { r#for: "code", "{t.code_label}" }
+                            div { class: "input-with-button",
+                                input {
+                                    id: "code",
+                                    name: "code",
+                                    class: "input-code",
+                                    r#type: "text",
+                                    inputmode: "numeric",
+                                    autocomplete: "one-time-code",
+                                    autocapitalize: "none",
+                                    spellcheck: "false",
+                                    maxlength: "9",
+                                    placeholder: "123 456",
+                                    aria_describedby: "code-tip",
+                                    aria_invalid: if error().is_some() { "true" } else { "false" },
+                                }
+                                button {
+                                    class: "btn btn-secondary input-button",
+                                    r#type: "button",
+                                    onclick: paste,
+                                    "{t.paste}"
+                                }
+                            }
+                        }
+                        ErrorBanner { message }
+                        SubmitButton { label: t.verify.to_string(), busy }
+                    }
+                }
+                aside { id: "code-tip", class: "tip",
+                    h2 { "{t.code_tip_title}" }
+                    p { "{t.code_tip}" }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_code;
+
+    #[test]
+    fn spaces_and_dashes_in_a_code_are_ignored() {
+        assert_eq!(clean_code("123 456"), "123456");
+        assert_eq!(clean_code("123-456"), "123456");
+        assert_eq!(clean_code(" 123456\n"), "123456");
+    }
+}

@@ -1,0 +1,145 @@
+//! Login: user name ("Name Surname") and password, language switch, and a
+//! notice saying why the user is here (expired, revoked, logged out).
+
+use dioxus::prelude::*;
+
+use super::widgets::{Brand, ErrorBanner, NoticeBanner, SubmitButton};
+use super::{form_text, use_app};
+use crate::i18n::Lang;
+use crate::session::SessionError;
+
+#[component]
+pub fn LoginScreen(
+    /// An error to show from the start (previews and tests).
+    #[props(default)]
+    error: Option<SessionError>,
+) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let busy = (app.busy)();
+    let notice = app.snapshot.read().notice;
+    let error = use_signal(move || error);
+    let mut show_password = use_signal(|| false);
+
+    let message = error().map(|e| match e {
+        SessionError::MissingInput => t.missing_login.to_string(),
+        e => t.error(&e),
+    });
+
+    let submit = {
+        let app = app.clone();
+        move |evt: FormEvent| {
+            evt.prevent_default();
+            let username = form_text(&evt, "username");
+            let password = form_text(&evt, "password");
+            if username.trim().is_empty() || password.is_empty() {
+                let mut error = error;
+                error.set(Some(SessionError::MissingInput));
+                return;
+            }
+            app.run(error, move |store| async move {
+                store
+                    .submit_login(&username, &password, chrono::Utc::now())
+                    .await
+            });
+        }
+    };
+
+    rsx! {
+        div { class: "screen screen-login",
+            header { class: "topbar",
+                Brand {}
+                LanguageSwitch {}
+            }
+            main { class: "content",
+                h1 { "{t.login_title}" }
+                p { class: "lead", "{t.login_lead}" }
+                if let Some(n) = notice {
+                    NoticeBanner { message: t.notice(n).to_string() }
+                }
+                form { class: "form", novalidate: true, onsubmit: submit,
+                    fieldset { disabled: busy,
+                        div { class: "field",
+                            label { r#for: "username", "{t.username}" }
+                            input {
+                                id: "username",
+                                name: "username",
+                                r#type: "text",
+                                autocomplete: "username",
+                                autocapitalize: "words",
+                                spellcheck: "false",
+                                placeholder: "{t.username_hint}",
+                                aria_describedby: "username-hint",
+                                aria_invalid: if error().is_some() { "true" } else { "false" },
+                            }
+                            p { id: "username-hint", class: "hint", "{t.username_hint}" }
+                        }
+                        div { class: "field",
+                            label { r#for: "password", "{t.password}" }
+                            div { class: "input-with-button",
+                                input {
+                                    id: "password",
+                                    name: "password",
+                                    r#type: if show_password() { "text" } else { "password" },
+                                    autocomplete: "current-password",
+                                    autocapitalize: "none",
+                                    spellcheck: "false",
+                                    aria_invalid: if error().is_some() { "true" } else { "false" },
+                                }
+                                button {
+                                    class: "btn btn-text input-button",
+                                    r#type: "button",
+                                    aria_pressed: if show_password() { "true" } else { "false" },
+                                    aria_controls: "password",
+                                    onclick: move |_| show_password.toggle(),
+                                    if show_password() {
+                                        "{t.hide_password}"
+                                    } else {
+                                        "{t.show_password}"
+                                    }
+                                }
+                            }
+                        }
+                        ErrorBanner { message }
+                        SubmitButton { label: t.log_in.to_string(), busy }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// EN / FI switch; the choice is kept in the store's preferences.
+#[component]
+pub fn LanguageSwitch() -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let current = app.lang();
+    let busy = (app.busy)();
+    let error = use_signal(|| None::<SessionError>);
+    rsx! {
+        div { class: "lang-switch", role: "group", aria_label: "{t.language}",
+            for lang in Lang::ALL {
+                button {
+                    key: "{lang.code()}",
+                    class: if lang == current { "lang lang-active" } else { "lang" },
+                    r#type: "button",
+                    lang: lang.code(),
+                    aria_pressed: if lang == current { "true" } else { "false" },
+                    disabled: busy,
+                    onclick: {
+                        let app = app.clone();
+                        move |_| {
+                            if lang != current {
+                                app.run(error, move |store| async move {
+                                    store.set_language(lang.code()).await
+                                });
+                            }
+                        }
+                    },
+                    "{lang.code().to_uppercase()}"
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! PIN setup: type the PIN, type it again, Done.
+
+use dioxus::prelude::*;
+
+use super::widgets::{ErrorBanner, SubmitButton};
+use super::{form_text, use_app};
+use crate::session::SessionError;
+
+/// Empties both PIN fields and puts the cursor in the first one.
+const RESET_JS: &str = r#"
+const form = document.getElementById("pin-form");
+if (form) { form.reset(); }
+const first = document.getElementById("pin");
+if (first) { first.focus(); }
+return true;
+"#;
+
+#[component]
+pub fn PinSetupScreen(
+    /// An error to show from the start (previews and tests).
+    #[props(default)]
+    error: Option<SessionError>,
+) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let busy = (app.busy)();
+    let error = use_signal(move || error);
+
+    // After a refused PIN, start over with empty fields.
+    use_effect(move || {
+        if matches!(
+            error(),
+            Some(SessionError::PinMismatch | SessionError::PinPolicy(_))
+        ) {
+            spawn(async move {
+                let _ = document::eval(RESET_JS).await;
+            });
+        }
+    });
+
+    let message = error().map(|e| match e {
+        SessionError::MissingInput => t.missing_pin.to_string(),
+        e => t.error(&e),
+    });
+
+    let submit = {
+        let app = app.clone();
+        move |evt: FormEvent| {
+            evt.prevent_default();
+            let pin = form_text(&evt, "pin");
+            let repeat = form_text(&evt, "pin_repeat");
+            if pin.is_empty() || repeat.is_empty() {
+                let mut error = error;
+                error.set(Some(SessionError::MissingInput));
+                return;
+            }
+            app.run(error, move |store| async move {
+                store.set_pin(&pin, &repeat, chrono::Utc::now()).await
+            });
+        }
+    };
+
+    let back = {
+        let app = app.clone();
+        move |_| app.show(app.store.back_to_login())
+    };
+
+    let invalid = if error().is_some() { "true" } else { "false" };
+
+    rsx! {
+        div { class: "screen screen-pin",
+            header { class: "topbar",
+                button {
+                    class: "btn btn-text topbar-start",
+                    r#type: "button",
+                    disabled: busy,
+                    onclick: back,
+                    span { aria_hidden: "true", "‹ " }
+                    "{t.back_to_login}"
+                }
+            }
+            main { class: "content",
+                h1 { "{t.pin_setup_title}" }
+                p { class: "lead", "{t.pin_setup_lead}" }
+                form {
+                    id: "pin-form",
+                    class: "form",
+                    novalidate: true,
+                    onsubmit: submit,
+                    fieldset { disabled: busy,
+                        div { class: "field",
+                            label { r#for: "pin", "{t.pin_first}" }
+                            input {
+                                id: "pin",
+                                name: "pin",
+                                class: "input-pin",
+                                r#type: "password",
+                                inputmode: "numeric",
+                                autocomplete: "off",
+                                aria_describedby: "pin-rules",
+                                aria_invalid: invalid,
+                            }
+                            p { id: "pin-rules", class: "hint", "{t.pin_rules}" }
+                        }
+                        div { class: "field",
+                            label { r#for: "pin_repeat", "{t.pin_again}" }
+                            input {
+                                id: "pin_repeat",
+                                name: "pin_repeat",
+                                class: "input-pin",
+                                r#type: "password",
+                                inputmode: "numeric",
+                                autocomplete: "off",
+                                aria_invalid: invalid,
+                            }
+                        }
+                        ErrorBanner { message }
+                        SubmitButton { label: t.done.to_string(), busy }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Shared widgets: spinner, banners, buttons, the splash screen.
+
+use dioxus::prelude::*;
+
+use super::use_app;
+use crate::session::SessionError;
+
+/// A small spinning ring; decorative (the button text says what happens).
+#[component]
+pub fn Spinner() -> Element {
+    rsx! {
+        span { class: "spinner", aria_hidden: "true" }
+    }
+}
+
+/// The main action of a form. While `busy` it shows a spinner, is disabled
+/// and tells assistive tech so; a second tap does nothing.
+#[component]
+pub fn SubmitButton(label: String, busy: bool, #[props(default)] disabled: bool) -> Element {
+    rsx! {
+        button {
+            class: "btn btn-primary",
+            r#type: "submit",
+            disabled: busy || disabled,
+            aria_busy: if busy { "true" } else { "false" },
+            if busy {
+                Spinner {}
+            }
+            span { "{label}" }
+        }
+    }
+}
+
+/// An error in plain words, announced to screen readers.
+#[component]
+pub fn ErrorBanner(message: Option<String>) -> Element {
+    match message {
+        Some(message) => rsx! {
+            div { class: "banner banner-error", role: "alert",
+                span { class: "banner-icon", aria_hidden: "true", "!" }
+                p { "{message}" }
+            }
+        },
+        None => rsx! {},
+    }
+}
+
+/// A calm notice (why the user is here), not an error of theirs.
+#[component]
+pub fn NoticeBanner(message: String) -> Element {
+    rsx! {
+        div { class: "banner banner-notice", role: "status",
+            span { class: "banner-icon", aria_hidden: "true", "i" }
+            p { "{message}" }
+        }
+    }
+}
+
+/// The Heeros Mobile word mark.
+#[component]
+pub fn Brand() -> Element {
+    rsx! {
+        div { class: "brand",
+            span { class: "brand-mark", aria_hidden: "true",
+                svg {
+                    view_box: "0 0 32 32",
+                    width: "32",
+                    height: "32",
+                    rect { x: "1", y: "1", width: "30", height: "30", rx: "8", fill: "currentColor" }
+                    path {
+                        d: "M10 8v16M22 8v16M10 16h12",
+                        stroke: "var(--on-primary)",
+                        stroke_width: "3.2",
+                        stroke_linecap: "round",
+                        fill: "none",
+                    }
+                }
+            }
+            span { class: "brand-name", "Heeros Mobile" }
+        }
+    }
+}
+
+/// Shown while the store reads storage at start, or when that failed.
+#[component]
+pub fn Splash(error: Option<SessionError>, on_retry: EventHandler<()>) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let busy = (app.busy)();
+    rsx! {
+        div { class: "screen screen-centered",
+            main { class: "content content-centered",
+                Brand {}
+                if let Some(e) = error.as_ref() {
+                    ErrorBanner { message: t.error(e) }
+                    button {
+                        class: "btn btn-primary",
+                        r#type: "button",
+                        disabled: busy,
+                        onclick: move |_| on_retry.call(()),
+                        "{t.try_again}"
+                    }
+                } else {
+                    div { class: "loading", role: "status",
+                        Spinner {}
+                        span { "{t.loading}" }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,534 @@
+//! Every screen rendered (dioxus-ssr, no window) for given snapshots: the
+//! words, attributes and states a user (or their phone, or their password
+//! manager) would notice.
+
+use chrono::{TimeZone, Utc};
+use dioxus::prelude::*;
+use heeros_api::{Company, User};
+use heeros_mobile::session::{
+    ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
+};
+use heeros_mobile::ui::{
+    AppState, CodeScreen, CompanyMenuScreen, CurrentScreen, IntroScreen, LoginScreen,
+    PinSetupScreen, StartupFailedScreen, StartupFailure, UnlockScreen,
+};
+
+/// What a test renders: one screen, for one snapshot, maybe busy.
+#[derive(Clone)]
+struct Case {
+    snapshot: Snapshot,
+    busy: bool,
+    screen: Screen,
+}
+
+#[derive(Clone)]
+enum Screen {
+    /// Whatever the phase says (the app's own routing).
+    Current,
+    Intro(u8, Option<SessionError>),
+    Login(Option<SessionError>),
+    Code(Option<SessionError>),
+    PinSetup(Option<SessionError>),
+    Unlock(Option<SessionError>),
+    CompanyMenu(Option<SessionError>),
+}
+
+fn store() -> SessionStore {
+    // Nothing listens on port 9 of loopback: any call would be Offline.
+    SessionStore::new(
+        ApiClient::new("http://127.0.0.1:9").expect("loopback http is allowed"),
+        Vault::in_memory(),
+        DeviceInfo::new("test device", "test"),
+    )
+}
+
+#[allow(non_snake_case)]
+fn Root() -> Element {
+    let case = use_context::<Case>();
+    use_context_provider(|| AppState {
+        store: store(),
+        snapshot: Signal::new(case.snapshot.clone()),
+        busy: Signal::new(case.busy),
+    });
+    match case.screen {
+        Screen::Current => rsx! { CurrentScreen {} },
+        Screen::Intro(step, error) => rsx! { IntroScreen { step, error } },
+        Screen::Login(error) => rsx! { LoginScreen { error } },
+        Screen::Code(error) => rsx! { CodeScreen { error } },
+        Screen::PinSetup(error) => rsx! { PinSetupScreen { error } },
+        Screen::Unlock(error) => rsx! { UnlockScreen { error } },
+        Screen::CompanyMenu(error) => rsx! { CompanyMenuScreen { error } },
+    }
+}
+
+fn render_case(case: Case) -> String {
+    let mut dom = VirtualDom::new(Root).with_root_context(case);
+    dom.rebuild_in_place();
+    dioxus_ssr::render(&dom)
+}
+
+fn render(snapshot: Snapshot, screen: Screen) -> String {
+    render_case(Case {
+        snapshot,
+        busy: false,
+        screen,
+    })
+}
+
+fn snap(phase: Phase, language: &str) -> Snapshot {
+    Snapshot {
+        phase,
+        notice: None,
+        user: None,
+        companies: vec![],
+        current_company_id: None,
+        login_expires_at: None,
+        language: language.to_owned(),
+    }
+}
+
+fn logged_in(phase: Phase, language: &str) -> Snapshot {
+    Snapshot {
+        user: Some(User {
+            id: 1,
+            display_name: "Maija Meikäläinen".into(),
+        }),
+        companies: vec![
+            Company {
+                id: 10,
+                name: "Heeros Demo Oy".into(),
+                business_id: "1234567-8".into(),
+            },
+            Company {
+                id: 11,
+                name: "Meikäläinen Consulting Oy".into(),
+                business_id: "2345678-9".into(),
+            },
+        ],
+        current_company_id: Some(11),
+        login_expires_at: Some(Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()),
+        ..snap(phase, language)
+    }
+}
+
+/// The text of the page without tags, with entities decoded (enough for
+/// the apostrophes and ampersands in our texts).
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The opening tag of the element with `id`.
+fn tag_with_id<'a>(html: &'a str, id: &str) -> &'a str {
+    let needle = format!("id=\"{id}\"");
+    let at = html
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no element with id {id} in {html}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+// ---- Intro ----------------------------------------------------------------
+
+#[test]
+fn intro_has_skip_on_every_step_and_next_back_dots() {
+    for step in 0..5u8 {
+        let html = render(snap(Phase::Intro { step }, "en"), Screen::Current);
+        let t = text(&html);
+        assert!(t.contains("Skip"), "step {step}: Skip");
+        assert!(html.contains("<svg"), "step {step}: illustration");
+        let dots = html.matches("class=\"dot\"").count()
+            + html.matches("class=\"dot dot-active\"").count();
+        assert_eq!(dots, 5, "step {step}: 5 dots");
+        assert_eq!(
+            html.matches("dot-active").count(),
+            1,
+            "step {step}: one active dot"
+        );
+        assert!(
+            html.contains(&format!("aria-label=\"Step {} of 5\"", step + 1)),
+            "the dots say where the user is"
+        );
+        if step == 0 {
+            assert!(!t.contains("Back"), "no Back on the first step");
+        } else {
+            assert!(t.contains("Back"), "step {step}: Back");
+        }
+        if step < 4 {
+            assert!(t.contains("Next"), "step {step}: Next");
+        } else {
+            assert!(t.contains("Get started"), "last step finishes");
+        }
+    }
+}
+
+#[test]
+fn intro_tells_what_heeros_mobile_is() {
+    let all: String = (0..5u8)
+        .map(|step| text(&render(snap(Phase::Intro { step }, "en"), Screen::Current)))
+        .collect();
+    for topic in [
+        "purchase invoices",
+        "receipts",
+        "PIN",
+        "90 days",
+        "authenticator app",
+        "several companies",
+    ] {
+        assert!(all.contains(topic), "the intro mentions {topic}");
+    }
+}
+
+#[test]
+fn intro_storage_failure_is_explained() {
+    let html = render(
+        snap(Phase::Intro { step: 4 }, "en"),
+        Screen::Intro(4, Some(SessionError::Storage("dbus".into()))),
+    );
+    assert!(html.contains("role=\"alert\""));
+    assert!(text(&html).contains("secure storage of this device is not available"));
+}
+
+#[test]
+fn intro_in_finnish() {
+    let t = text(&render(
+        snap(Phase::Intro { step: 1 }, "fi"),
+        Screen::Current,
+    ));
+    assert!(t.contains("Ohita"));
+    assert!(t.contains("Seuraava"));
+    assert!(t.contains("Edellinen"));
+}
+
+// ---- Login ----------------------------------------------------------------
+
+#[test]
+fn login_fields_follow_password_manager_conventions() {
+    let html = render(snap(Phase::Login, "en"), Screen::Current);
+    let user = tag_with_id(&html, "username");
+    assert!(user.contains("autocomplete=\"username\""), "{user}");
+    assert!(user.contains("placeholder=\"Name Surname\""), "{user}");
+    let pw = tag_with_id(&html, "password");
+    assert!(pw.contains("autocomplete=\"current-password\""), "{pw}");
+    assert!(pw.contains("type=\"password\""), "{pw}");
+    let t = text(&html);
+    assert!(t.contains("Log in"));
+    assert!(t.contains("Show"), "password can be shown");
+    assert!(t.contains("EN") && t.contains("FI"), "language switch");
+    assert!(html.contains("type=\"submit\""), "Enter submits the form");
+}
+
+#[test]
+fn login_fields_are_uncontrolled_so_fast_typing_never_drops_characters() {
+    for (phase, ids) in [
+        (Phase::Login, &["username", "password"][..]),
+        (Phase::Code, &["code"][..]),
+        (Phase::PinSetup, &["pin", "pin_repeat"][..]),
+        (Phase::Unlock, &["unlock-pin"][..]),
+    ] {
+        let html = render(snap(phase, "en"), Screen::Current);
+        for id in ids {
+            let tag = tag_with_id(&html, id);
+            assert!(
+                !tag.contains(" value="),
+                "{id} has no value written back: {tag}"
+            );
+        }
+    }
+}
+
+#[test]
+fn login_says_why_the_user_is_here() {
+    for (notice, words) in [
+        (Notice::LoginExpired, "90 days"),
+        (Notice::DeviceRevoked, "too many wrong PIN codes"),
+        (Notice::ChallengeExpired, "authentication step expired"),
+        (Notice::LoggedOut, "You have logged out"),
+    ] {
+        let mut s = snap(Phase::Login, "en");
+        s.notice = Some(notice);
+        let t = text(&render(s, Screen::Current));
+        assert!(t.contains(words), "{notice:?}: {t}");
+    }
+    let t = text(&render(snap(Phase::Login, "en"), Screen::Current));
+    assert!(!t.contains("logged out"), "no notice on a plain login");
+}
+
+#[test]
+fn login_errors_are_plain_words() {
+    for (error, words) in [
+        (
+            SessionError::InvalidCredentials,
+            "Wrong user name or password",
+        ),
+        (
+            SessionError::RateLimited { retry_after_s: 90 },
+            "Too many attempts. Wait 2 minutes and try again.",
+        ),
+        (SessionError::AccountLocked, "locked"),
+        (
+            SessionError::Offline,
+            "Cannot reach Heeros. Check your connection and try again.",
+        ),
+    ] {
+        let html = render(snap(Phase::Login, "en"), Screen::Login(Some(error.clone())));
+        assert!(html.contains("role=\"alert\""), "{error:?} is announced");
+        assert!(text(&html).contains(words), "{error:?}: {}", text(&html));
+    }
+}
+
+#[test]
+fn login_in_finnish() {
+    let html = render(snap(Phase::Login, "fi"), Screen::Current);
+    let t = text(&html);
+    assert!(t.contains("Kirjaudu Heeros Mobileen"));
+    assert!(t.contains("Käyttäjätunnus"));
+    assert!(t.contains("Salasana"));
+    assert!(tag_with_id(&html, "username").contains("placeholder=\"Etunimi Sukunimi\""));
+    let t = text(&render(
+        snap(Phase::Login, "fi"),
+        Screen::Login(Some(SessionError::Offline)),
+    ));
+    assert!(t.contains("Heerokseen ei saada yhteyttä"));
+}
+
+// ---- Code -----------------------------------------------------------------
+
+const TIP: &str = "If you are using the same device for both Heeros Mobile and authentication, quickly copying the code can be challenging. Here's a tip: Wait for the code to change and then copy it (for example, by long-pressing the code in the Google Authenticator app). Afterward, you can directly paste the code into Heeros Mobile.";
+
+#[test]
+fn code_field_is_a_one_time_code_with_paste_and_the_tip() {
+    let html = render(snap(Phase::Code, "en"), Screen::Current);
+    let code = tag_with_id(&html, "code");
+    assert!(code.contains("autocomplete=\"one-time-code\""), "{code}");
+    assert!(code.contains("inputmode=\"numeric\""), "{code}");
+    let t = text(&html);
+    assert!(t.contains("Paste"));
+    assert!(t.contains(TIP), "the help text's tip, verbatim");
+    assert!(t.contains("Back to login"));
+}
+
+#[test]
+fn code_error_shows_attempts_left() {
+    let t = text(&render(
+        snap(Phase::Code, "en"),
+        Screen::Code(Some(SessionError::CodeInvalid { attempts_left: 3 })),
+    ));
+    assert!(
+        t.contains("Wrong authentication code. 3 attempts left."),
+        "{t}"
+    );
+}
+
+// ---- PIN setup --------------------------------------------------------------
+
+#[test]
+fn pin_setup_asks_twice_then_done() {
+    let html = render(snap(Phase::PinSetup, "en"), Screen::Current);
+    for id in ["pin", "pin_repeat"] {
+        let tag = tag_with_id(&html, id);
+        assert!(tag.contains("inputmode=\"numeric\""), "{tag}");
+        assert!(tag.contains("type=\"password\""), "{tag}");
+    }
+    assert!(text(&html).contains("Done"));
+}
+
+#[test]
+fn pin_setup_explains_each_refusal() {
+    for (error, words) in [
+        (SessionError::PinMismatch, "The two PIN codes are different"),
+        (
+            SessionError::PinPolicy(PinProblem::TooShort),
+            "at least 4 digits",
+        ),
+        (
+            SessionError::PinPolicy(PinProblem::TooLong),
+            "at most 8 digits",
+        ),
+        (
+            SessionError::PinPolicy(PinProblem::NotDigits),
+            "digits only",
+        ),
+        (SessionError::PinPolicy(PinProblem::AllSame), "1111"),
+        (SessionError::PinPolicy(PinProblem::Sequence), "1234"),
+    ] {
+        let t = text(&render(
+            snap(Phase::PinSetup, "en"),
+            Screen::PinSetup(Some(error.clone())),
+        ));
+        assert!(t.contains(words), "{error:?}: {t}");
+    }
+}
+
+#[test]
+fn pin_setup_in_finnish_says_valmis() {
+    let t = text(&render(snap(Phase::PinSetup, "fi"), Screen::Current));
+    assert!(t.contains("Valmis"));
+    assert!(t.contains("Määritä PIN-koodi"));
+}
+
+// ---- Unlock -----------------------------------------------------------------
+
+#[test]
+fn unlock_asks_the_pin_and_counts_attempts() {
+    let html = render(logged_in(Phase::Unlock, "en"), Screen::Current);
+    let pin = tag_with_id(&html, "unlock-pin");
+    assert!(pin.contains("inputmode=\"numeric\""), "{pin}");
+    assert!(pin.contains("type=\"password\""), "{pin}");
+    assert!(text(&html).contains("Maija Meikäläinen"));
+    let t = text(&render(
+        logged_in(Phase::Unlock, "en"),
+        Screen::Unlock(Some(SessionError::PinIncorrect { attempts_left: 2 })),
+    ));
+    assert!(t.contains("Wrong PIN code. 2 attempts left."), "{t}");
+    let t = text(&render(
+        logged_in(Phase::Unlock, "en"),
+        Screen::Unlock(Some(SessionError::PinIncorrect { attempts_left: 1 })),
+    ));
+    assert!(t.contains("log in with your password again"), "{t}");
+}
+
+// ---- Home -------------------------------------------------------------------
+
+#[test]
+fn home_shows_name_and_company_in_a_button_and_the_company_details() {
+    let html = render(logged_in(Phase::Home, "en"), Screen::Current);
+    let header_button = &html[html.find("class=\"account-button\"").unwrap()..];
+    let header_button = &header_button[..header_button.find("</button>").unwrap()];
+    assert!(header_button.contains("Maija Meikäläinen"));
+    assert!(header_button.contains("Meikäläinen Consulting Oy"));
+    let t = text(&html);
+    assert!(t.contains("Welcome, Maija"));
+    assert!(
+        t.contains("2345678-9"),
+        "business id of the current company"
+    );
+    assert!(t.contains("Purchase invoices"));
+    assert!(t.contains("1 March 2026"), "login validity");
+}
+
+#[test]
+fn home_in_finnish() {
+    let t = text(&render(logged_in(Phase::Home, "fi"), Screen::Current));
+    assert!(t.contains("Tervetuloa, Maija"));
+    assert!(t.contains("Y-tunnus"));
+    assert!(t.contains("1.3.2026"));
+}
+
+// ---- Company menu -------------------------------------------------------------
+
+#[test]
+fn company_menu_lists_companies_marks_current_go_back_and_log_out() {
+    let html = render(logged_in(Phase::CompanyMenu, "en"), Screen::Current);
+    let t = text(&html);
+    assert!(t.contains("Go back"));
+    assert!(t.contains("Log out"));
+    assert!(t.contains("Heeros Demo Oy"));
+    assert!(t.contains("Meikäläinen Consulting Oy"));
+    assert_eq!(html.matches("aria-current=\"true\"").count(), 1);
+    let current = &html[html.find("aria-current=\"true\"").unwrap()..];
+    let current = &current[..current.find("</button>").unwrap()];
+    assert!(current.contains("Meikäläinen Consulting Oy"), "{current}");
+    assert!(current.contains("Current"));
+    // "Go back" comes first (top left), "Log out" last (bottom).
+    assert!(t.find("Go back").unwrap() < t.find("Heeros Demo Oy").unwrap());
+    assert!(t.rfind("Log out").unwrap() > t.find("Meikäläinen Consulting Oy").unwrap());
+}
+
+#[test]
+fn company_menu_in_finnish() {
+    let t = text(&render(
+        logged_in(Phase::CompanyMenu, "fi"),
+        Screen::Current,
+    ));
+    assert!(t.contains("Takaisin"));
+    assert!(t.contains("Kirjaudu ulos"));
+    assert!(t.contains("Valittu"));
+}
+
+#[test]
+fn company_menu_offline() {
+    let t = text(&render(
+        logged_in(Phase::CompanyMenu, "en"),
+        Screen::CompanyMenu(Some(SessionError::Offline)),
+    ));
+    assert!(t.contains("Cannot reach Heeros. Check your connection and try again."));
+}
+
+// ---- Busy state ----------------------------------------------------------------
+
+#[test]
+fn busy_disables_every_button_and_shows_a_spinner() {
+    for snapshot in [
+        snap(Phase::Intro { step: 2 }, "en"),
+        snap(Phase::Login, "en"),
+        snap(Phase::Code, "en"),
+        snap(Phase::PinSetup, "en"),
+        logged_in(Phase::Unlock, "en"),
+        logged_in(Phase::Home, "en"),
+        logged_in(Phase::CompanyMenu, "en"),
+    ] {
+        let phase = snapshot.phase;
+        let html = render_case(Case {
+            snapshot,
+            busy: true,
+            screen: Screen::Current,
+        });
+        // Every button is disabled itself or sits in a disabled fieldset.
+        let outside_fieldset = match (html.find("<fieldset"), html.find("</fieldset>")) {
+            (Some(a), Some(b)) => {
+                assert!(html[a..].starts_with("<fieldset disabled"), "{phase:?}");
+                format!("{}{}", &html[..a], &html[b..])
+            }
+            _ => html.clone(),
+        };
+        for button in outside_fieldset.split("<button").skip(1) {
+            let tag = &button[..button.find('>').unwrap()];
+            assert!(tag.contains("disabled"), "{phase:?}: enabled button {tag}");
+        }
+        if matches!(
+            phase,
+            Phase::Login | Phase::Code | Phase::PinSetup | Phase::Unlock
+        ) {
+            assert!(html.contains("class=\"spinner\""), "{phase:?}: spinner");
+            assert!(html.contains("aria-busy=\"true\""), "{phase:?}: aria-busy");
+        }
+    }
+}
+
+// ---- Start-up failure ----------------------------------------------------------
+
+#[test]
+fn no_secure_storage_is_a_clear_screen_not_a_panic() {
+    #[allow(non_snake_case)]
+    fn Failed() -> Element {
+        rsx! {
+            StartupFailedScreen {
+                failure: StartupFailure::Storage("org.freedesktop.secrets not provided".into()),
+                lang: heeros_mobile::i18n::Lang::En,
+            }
+        }
+    }
+    let mut dom = VirtualDom::new(Failed);
+    dom.rebuild_in_place();
+    let t = text(&dioxus_ssr::render(&dom));
+    assert!(t.contains("Heeros Mobile cannot start"));
+    assert!(t.contains("secure storage"));
+    assert!(t.contains("org.freedesktop.secrets not provided"));
+}
