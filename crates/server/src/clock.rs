@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 #[derive(Clone)]
 pub struct Clock(Option<Arc<Mutex<DateTime<Utc>>>>);
@@ -19,11 +19,14 @@ impl Clock {
         Clock(Some(Arc::new(Mutex::new(start))))
     }
 
+    /// Now, in whole seconds: the database keeps unix seconds, so every
+    /// time the server hands out compares equal to what it stored.
     pub fn now(&self) -> DateTime<Utc> {
-        match &self.0 {
+        let now = match &self.0 {
             None => Utc::now(),
             Some(t) => *t.lock().unwrap_or_else(|e| e.into_inner()),
-        }
+        };
+        now.with_nanosecond(0).unwrap_or(now)
     }
 
     /// Sets a manual clock; does nothing to the system clock.

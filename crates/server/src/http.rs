@@ -41,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .route(paths::LOGOUT, post(logout))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
