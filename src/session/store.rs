@@ -143,7 +143,7 @@ impl State {
         self.after_intro = Phase::Login;
     }
 
-    fn to_login(&mut self, notice: Option<Notice>) {
+    fn show_login(&mut self, notice: Option<Notice>) {
         self.forget_user();
         self.phase = Phase::Login;
         self.notice = notice;
@@ -237,7 +237,7 @@ impl SessionStore {
             let _ = self.with_vault(|v| v.wipe_login()).await;
         }
         let mut st = self.state();
-        st.to_login(Some(notice));
+        st.show_login(Some(notice));
         st.snapshot()
     }
 
@@ -458,7 +458,7 @@ impl SessionStore {
                 };
                 if dead {
                     let mut st = self.state();
-                    st.to_login(Some(Notice::ChallengeExpired));
+                    st.show_login(Some(Notice::ChallengeExpired));
                     Ok(st.snapshot())
                 } else {
                     Err(e.into())
@@ -514,7 +514,7 @@ impl SessionStore {
                 });
             }
         }
-        st.to_login(None);
+        st.show_login(None);
         st.snapshot()
     }
 
@@ -544,7 +544,7 @@ impl SessionStore {
         }
         if now >= profile.login_expires_at {
             let mut st = self.state();
-            st.to_login(Some(Notice::LoginExpired));
+            st.show_login(Some(Notice::LoginExpired));
             return Ok(st.snapshot());
         }
         let salt = pin::new_salt();
@@ -793,7 +793,7 @@ impl SessionStore {
             let _ = self.with_vault(|v| v.wipe_login()).await;
         }
         let mut st = self.state();
-        st.to_login(Some(Notice::LoggedOut));
+        st.show_login(Some(Notice::LoggedOut));
         st.snapshot()
     }
 

@@ -262,6 +262,12 @@ impl Vault {
         self.write(PREFERENCES_KEY, &json)
     }
 
+    /// The raw bytes of one of the app's entries (diagnostics and tests:
+    /// proving what is, and is not, on the device).
+    pub fn raw_entry(&self, key: &str) -> Result<Option<Vec<u8>>, VaultError> {
+        self.read(key)
+    }
+
     /// The keys of the app's entries that currently hold something, in
     /// [`ALL_KEYS`] order. Tests use it to prove a wipe left no user data.
     pub fn stored_keys(&self) -> Result<Vec<&'static str>, VaultError> {

@@ -1,0 +1,856 @@
+//! The journey of design.md section 2, driven through `SessionStore` against
+//! a real in-process `heeros-server` over HTTP, with the in-memory vault.
+//! The server's clock is manual and the client's `now` is injected, so the
+//! 90-day rule is a table. A small TCP relay between app and server lets a
+//! test pull the plug mid-flow.
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use heeros_mobile::session::vault::{LOGIN_KEY, PREFERENCES_KEY};
+use heeros_mobile::session::{
+    ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
+};
+use heeros_server::demo::{self, DemoLogin};
+use heeros_server::{admin, spawn_loopback, totp, Clock, Running};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+const PIN: &str = "2580";
+const OTHER_PIN: &str = "1357";
+const MAIJA: &str = "Maija Meikäläinen";
+const MATTI: &str = "Matti Virtanen";
+const LIISA: &str = "Liisa Korhonen";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap()
+}
+
+/// Forwards 127.0.0.1:port to the server until stopped; can be resumed on
+/// the same port. Stopping drops every open connection too, so pooled
+/// keep-alive connections die with it, like a real outage.
+struct Relay {
+    addr: SocketAddr,
+    target: SocketAddr,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Relay {
+    async fn start(target: SocketAddr) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let relay = Relay {
+            addr,
+            target,
+            task: Mutex::new(None),
+        };
+        relay.run(listener);
+        relay
+    }
+
+    fn run(&self, listener: TcpListener) {
+        let target = self.target;
+        let task = tokio::spawn(async move {
+            let mut conns = JoinSet::new();
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    continue;
+                };
+                while conns.try_join_next().is_some() {}
+                conns.spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        *self.task.lock().unwrap() = Some(task);
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    async fn stop(&self) {
+        let task = self.task.lock().unwrap().take();
+        if let Some(task) = task {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+
+    async fn resume(&self) {
+        self.stop().await;
+        let listener = TcpListener::bind(self.addr).await.unwrap();
+        self.run(listener);
+    }
+}
+
+/// One server (with demo users), one relay in front of it, one device vault.
+struct World {
+    _dir: tempfile::TempDir,
+    clock: Clock,
+    server: Running,
+    relay: Relay,
+    logins: Vec<DemoLogin>,
+    vault: Vault,
+}
+
+impl World {
+    async fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let url = heeros_server::db::sqlite_url(&dir.path().join("server.sqlite"));
+        let clock = Clock::manual(t0());
+        let server = spawn_loopback(&url, clock.clone()).await.unwrap();
+        let logins = demo::seed(&server.db, t0()).await.unwrap();
+        let relay = Relay::start(server.addr).await;
+        World {
+            _dir: dir,
+            clock,
+            server,
+            relay,
+            logins,
+            vault: Vault::in_memory(),
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Moves the server clock; returns the new "now" for the client.
+    fn advance(&self, by: Duration) -> DateTime<Utc> {
+        self.clock.advance(by);
+        self.clock.now()
+    }
+
+    fn login_of(&self, name: &str) -> DemoLogin {
+        self.logins
+            .iter()
+            .find(|l| l.username == name)
+            .cloned()
+            .unwrap()
+    }
+
+    /// The code the user's authenticator shows now.
+    fn code(&self, name: &str) -> String {
+        let secret = self.login_of(name).totp_secret.expect("user has TOTP");
+        totp::code_at(&secret, self.now())
+    }
+
+    /// A freshly launched app over this device's vault.
+    fn app(&self) -> SessionStore {
+        let api = ApiClient::new(&self.relay.url()).unwrap();
+        SessionStore::new(
+            api,
+            self.vault.clone(),
+            DeviceInfo::new("test phone", "android"),
+        )
+    }
+
+    /// Launches the app and gets past the intro (first launch).
+    async fn launched(&self) -> SessionStore {
+        let app = self.app();
+        let snap = app.start(self.now()).await.unwrap();
+        if matches!(snap.phase, Phase::Intro { .. }) {
+            app.finish_intro().await.unwrap();
+        }
+        app
+    }
+
+    /// Full login (with the code when the user has one) up to PinSetup.
+    async fn logged_in(&self, name: &str) -> SessionStore {
+        let app = self.launched().await;
+        let demo = self.login_of(name);
+        let snap = app
+            .submit_login(&demo.username, &demo.password, self.now())
+            .await
+            .unwrap();
+        if snap.phase == Phase::Code {
+            let snap = app.submit_code(&self.code(name), self.now()).await.unwrap();
+            assert_eq!(snap.phase, Phase::PinSetup);
+        }
+        assert_eq!(app.snapshot().phase, Phase::PinSetup);
+        app
+    }
+
+    /// Full login and PIN set: Home.
+    async fn at_home(&self, name: &str) -> SessionStore {
+        let app = self.logged_in(name).await;
+        let snap = app.set_pin(PIN, PIN, self.now()).await.unwrap();
+        assert_eq!(snap.phase, Phase::Home);
+        app
+    }
+
+    /// What is stored on the device, by key.
+    fn stored(&self) -> Vec<&'static str> {
+        self.vault.stored_keys().unwrap()
+    }
+
+    fn assert_no_user_data(&self) {
+        assert_eq!(
+            self.stored(),
+            vec![PREFERENCES_KEY],
+            "only preferences stay"
+        );
+        assert_eq!(
+            self.vault.search_service().unwrap(),
+            Some(vec![PREFERENCES_KEY.to_owned()]),
+            "nothing else under the app's service name"
+        );
+    }
+}
+
+fn company_ids(snap: &Snapshot) -> Vec<i64> {
+    snap.companies.iter().map(|c| c.id).collect()
+}
+
+// ---------------------------------------------------------------- login
+
+#[tokio::test]
+async fn first_login_without_authenticator_goes_password_pin_home() {
+    let w = World::new().await;
+    let app = w.app();
+    let snap = app.start(w.now()).await.unwrap();
+    assert_eq!(
+        snap.phase,
+        Phase::Intro { step: 0 },
+        "first launch shows the intro"
+    );
+    let snap = app.finish_intro().await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+
+    let demo = w.login_of(MATTI);
+    let snap = app
+        .submit_login(&demo.username, &demo.password, w.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        snap.phase,
+        Phase::PinSetup,
+        "no authenticator: straight to PIN"
+    );
+    assert_eq!(snap.user.as_ref().unwrap().display_name, MATTI);
+    assert_eq!(snap.companies.len(), 1);
+    assert_eq!(
+        snap.login_expires_at,
+        Some(w.now() + Duration::days(90)),
+        "90 days from this login"
+    );
+
+    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Home);
+    assert_eq!(snap.current_company_id, Some(snap.companies[0].id));
+    assert_eq!(w.stored(), vec![LOGIN_KEY, PREFERENCES_KEY]);
+}
+
+#[tokio::test]
+async fn first_login_with_authenticator_asks_the_code_before_the_pin() {
+    let w = World::new().await;
+    let app = w.launched().await;
+    let demo = w.login_of(MAIJA);
+    let snap = app
+        .submit_login(&demo.username, &demo.password, w.now())
+        .await
+        .unwrap();
+    assert_eq!(snap.phase, Phase::Code);
+    assert_eq!(snap.user, None, "nobody is logged in before the code");
+
+    let err = app.submit_code("000000", w.now()).await.unwrap_err();
+    assert_eq!(err, SessionError::CodeInvalid { attempts_left: 4 });
+    assert_eq!(
+        app.snapshot().phase,
+        Phase::Code,
+        "a wrong code stays on Code"
+    );
+
+    let snap = app.submit_code(&w.code(MAIJA), w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::PinSetup);
+    assert_eq!(snap.user.as_ref().unwrap().display_name, MAIJA);
+    assert_eq!(snap.companies.len(), 2);
+    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Home);
+}
+
+#[tokio::test]
+async fn pasted_codes_with_spaces_and_dashes_are_accepted() {
+    let w = World::new().await;
+    let cases: [fn(&str) -> String; 5] = [
+        |c| format!("{} {}", &c[..3], &c[3..]),
+        |c| format!("{}-{}", &c[..3], &c[3..]),
+        |c| format!(" {c}\n"),
+        |c| format!("{}\u{a0}{}", &c[..3], &c[3..]),
+        |c| format!("{}\u{2013}{}", &c[..3], &c[3..]),
+    ];
+    for (i, paste) in cases.iter().enumerate() {
+        // A new 30 s step each time: the server never takes a step twice.
+        w.advance(Duration::seconds(30));
+        let app = w.launched().await;
+        let demo = w.login_of(MAIJA);
+        app.submit_login(&demo.username, &demo.password, w.now())
+            .await
+            .unwrap();
+        let pasted = paste(&w.code(MAIJA));
+        let snap = app.submit_code(&pasted, w.now()).await.unwrap();
+        assert_eq!(snap.phase, Phase::PinSetup, "case {i}: {pasted:?}");
+        app.back_to_login();
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_stays_on_login_and_empty_fields_are_refused_locally() {
+    let w = World::new().await;
+    let app = w.launched().await;
+    let err = app
+        .submit_login(MATTI, "not-the-password", w.now())
+        .await
+        .unwrap_err();
+    assert_eq!(err, SessionError::InvalidCredentials);
+    assert_eq!(app.snapshot().phase, Phase::Login);
+    for (user, password) in [("", "x"), ("   ", "x"), (MATTI, "")] {
+        let err = app.submit_login(user, password, w.now()).await.unwrap_err();
+        assert_eq!(err, SessionError::MissingInput, "{user:?}/{password:?}");
+    }
+    assert_eq!(w.stored(), vec![PREFERENCES_KEY]);
+}
+
+#[tokio::test]
+async fn a_challenge_dies_after_five_wrong_codes() {
+    let w = World::new().await;
+    let app = w.launched().await;
+    let demo = w.login_of(MAIJA);
+    app.submit_login(&demo.username, &demo.password, w.now())
+        .await
+        .unwrap();
+    for left in [4, 3, 2, 1] {
+        let err = app.submit_code("000000", w.now()).await.unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::CodeInvalid {
+                attempts_left: left
+            }
+        );
+    }
+    let snap = app.submit_code("000000", w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::ChallengeExpired));
+}
+
+#[tokio::test]
+async fn a_challenge_dies_after_five_minutes() {
+    let w = World::new().await;
+    let app = w.launched().await;
+    let demo = w.login_of(MAIJA);
+    app.submit_login(&demo.username, &demo.password, w.now())
+        .await
+        .unwrap();
+    let now = w.advance(Duration::minutes(5));
+    let snap = app.submit_code(&w.code(MAIJA), now).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::ChallengeExpired));
+    assert_eq!(w.stored(), vec![PREFERENCES_KEY]);
+}
+
+// ---------------------------------------------------------------- PIN setup
+
+#[tokio::test]
+async fn pin_setup_refuses_weak_and_mismatched_pins_and_stores_nothing() {
+    let w = World::new().await;
+    let app = w.logged_in(MATTI).await;
+    for (pin, repeat, want) in [
+        (
+            "1234",
+            "1234",
+            SessionError::PinPolicy(PinProblem::Sequence),
+        ),
+        ("0000", "0000", SessionError::PinPolicy(PinProblem::AllSame)),
+        ("12", "12", SessionError::PinPolicy(PinProblem::TooShort)),
+        (
+            "12ab",
+            "12ab",
+            SessionError::PinPolicy(PinProblem::NotDigits),
+        ),
+        (PIN, OTHER_PIN, SessionError::PinMismatch),
+    ] {
+        let err = app.set_pin(pin, repeat, w.now()).await.unwrap_err();
+        assert_eq!(err, want, "{pin}/{repeat}");
+        assert_eq!(app.snapshot().phase, Phase::PinSetup);
+    }
+    assert_eq!(w.stored(), vec![PREFERENCES_KEY]);
+    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Home);
+}
+
+#[tokio::test]
+async fn an_app_killed_between_login_and_pin_setup_leaves_nothing_stored() {
+    let w = World::new().await;
+    let app = w.logged_in(MAIJA).await;
+    assert_eq!(
+        w.stored(),
+        vec![PREFERENCES_KEY],
+        "pending login is memory only"
+    );
+    drop(app); // killed
+
+    let relaunched = w.app();
+    let snap = relaunched.start(w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, None);
+    assert_eq!(snap.user, None);
+    w.assert_no_user_data();
+}
+
+#[tokio::test]
+async fn going_back_from_pin_setup_forgets_the_pending_login() {
+    let w = World::new().await;
+    let app = w.logged_in(MATTI).await;
+    let snap = app.back_to_login();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.user, None);
+    assert_eq!(
+        app.set_pin(PIN, PIN, w.now()).await.unwrap_err(),
+        SessionError::WrongPhase
+    );
+    w.assert_no_user_data();
+}
+
+#[tokio::test]
+async fn the_device_stores_no_pin_password_code_or_plain_secret() {
+    let w = World::new().await;
+    let app = w.logged_in(MAIJA).await;
+    let code_used = w.code(MAIJA);
+    app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    let raw = w.vault.raw_entry(LOGIN_KEY).unwrap().unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut fields: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "companies",
+            "current_company_id",
+            "device_id",
+            "kdf",
+            "login_expires_at",
+            "salt",
+            "user",
+            "wrapped_secret"
+        ]
+    );
+    let demo = w.login_of(MAIJA);
+    for secret in [PIN, demo.password.as_str(), code_used.as_str()] {
+        assert!(!text.contains(secret), "{secret:?} is on the device");
+    }
+    assert_eq!(json["kdf"]["m_kib"], 19456);
+    assert_eq!(json["kdf"]["t"], 2);
+    assert_eq!(json["kdf"]["p"], 1);
+}
+
+// ---------------------------------------------------------------- unlock
+
+#[tokio::test]
+async fn relaunch_asks_only_the_pin_and_unlocks_home() {
+    let w = World::new().await;
+    let first = w.at_home(LIISA).await;
+    let before = first.snapshot();
+    drop(first);
+
+    let app = w.app();
+    let snap = app.start(w.now()).await.unwrap();
+    assert_eq!(
+        snap.phase,
+        Phase::Unlock,
+        "stored login: PIN only, no intro"
+    );
+    assert_eq!(snap.user, before.user, "the unlock screen knows who");
+    let snap = app.unlock(PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Home);
+    assert_eq!(company_ids(&snap), company_ids(&before));
+    assert_eq!(snap.current_company_id, before.current_company_id);
+}
+
+#[tokio::test]
+async fn five_wrong_pins_revoke_the_device_and_wipe_it() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let app = w.app();
+    app.start(w.now()).await.unwrap();
+    for left in [4, 3, 2, 1] {
+        let err = app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::PinIncorrect {
+                attempts_left: left
+            }
+        );
+        assert_eq!(app.snapshot().phase, Phase::Unlock);
+        assert_eq!(w.stored(), vec![LOGIN_KEY, PREFERENCES_KEY]);
+    }
+    let snap = app.unlock(OTHER_PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
+    assert_eq!(snap.user, None);
+    w.assert_no_user_data();
+
+    // Even the right PIN is useless now; a relaunch shows Login.
+    let snap = w.app().start(w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+}
+
+#[tokio::test]
+async fn a_right_pin_resets_the_wrong_pin_count() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let app = w.app();
+    app.start(w.now()).await.unwrap();
+    for _ in 0..4 {
+        app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+    }
+    app.unlock(PIN, w.now()).await.unwrap();
+    let app = w.app();
+    app.start(w.now()).await.unwrap();
+    let err = app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+    assert_eq!(err, SessionError::PinIncorrect { attempts_left: 4 });
+}
+
+#[tokio::test]
+async fn a_pin_of_the_wrong_shape_costs_no_attempt() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let app = w.app();
+    app.start(w.now()).await.unwrap();
+    for bad in ["12", "12a4", "123456789"] {
+        let err = app.unlock(bad, w.now()).await.unwrap_err();
+        assert!(matches!(err, SessionError::PinPolicy(_)), "{bad}");
+    }
+    let err = app.unlock("", w.now()).await.unwrap_err();
+    assert_eq!(err, SessionError::MissingInput);
+    let err = app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+    assert_eq!(err, SessionError::PinIncorrect { attempts_left: 4 });
+}
+
+#[tokio::test]
+async fn a_device_revoked_by_an_admin_is_wiped_at_the_next_unlock() {
+    let w = World::new().await;
+    drop(w.at_home(LIISA).await);
+    let revoked = admin::revoke_devices(&w.server.db, LIISA, w.now())
+        .await
+        .unwrap();
+    assert_eq!(revoked, 1);
+    let app = w.app();
+    assert_eq!(app.start(w.now()).await.unwrap().phase, Phase::Unlock);
+    let snap = app.unlock(PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
+    w.assert_no_user_data();
+}
+
+// ---------------------------------------------------------------- 90 days
+
+#[tokio::test]
+async fn a_login_lasts_90_days_from_the_full_login() {
+    // (days after the login, the app still unlocks?)
+    for (days, unlocks) in [(0, true), (89, true), (90, false), (91, false)] {
+        let w = World::new().await;
+        drop(w.at_home(MATTI).await);
+        let now = w.advance(Duration::days(days));
+        let app = w.app();
+        let snap = app.start(now).await.unwrap();
+        if unlocks {
+            assert_eq!(snap.phase, Phase::Unlock, "day {days}");
+            let snap = app.unlock(PIN, now).await.unwrap();
+            assert_eq!(snap.phase, Phase::Home, "day {days}");
+        } else {
+            assert_eq!(snap.phase, Phase::Login, "day {days}");
+            assert_eq!(snap.notice, Some(Notice::LoginExpired), "day {days}");
+            w.assert_no_user_data();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_90_days_run_out_while_the_unlock_screen_is_open() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let app = w.app();
+    let day_89 = w.advance(Duration::days(89) + Duration::hours(23));
+    assert_eq!(app.start(day_89).await.unwrap().phase, Phase::Unlock);
+    let day_90 = w.advance(Duration::hours(1));
+    let snap = app.unlock(PIN, day_90).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::LoginExpired));
+    w.assert_no_user_data();
+}
+
+#[tokio::test]
+async fn the_server_saying_login_expired_wipes_the_device_too() {
+    // The phone's clock is behind: it thinks day 89, the server knows day 91.
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let phone_now = t0() + Duration::days(89);
+    w.advance(Duration::days(91));
+    let app = w.app();
+    assert_eq!(app.start(phone_now).await.unwrap().phase, Phase::Unlock);
+    let snap = app.unlock(PIN, phone_now).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::LoginExpired));
+    w.assert_no_user_data();
+}
+
+#[tokio::test]
+async fn unlocking_does_not_extend_the_90_days() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let day_50 = w.advance(Duration::days(50));
+    let app = w.app();
+    app.start(day_50).await.unwrap();
+    let snap = app.unlock(PIN, day_50).await.unwrap();
+    assert_eq!(snap.login_expires_at, Some(t0() + Duration::days(90)));
+    let day_90 = w.advance(Duration::days(40));
+    let snap = w.app().start(day_90).await.unwrap();
+    assert_eq!(snap.notice, Some(Notice::LoginExpired));
+}
+
+// ---------------------------------------------------------------- companies
+
+#[tokio::test]
+async fn a_company_switch_is_server_confirmed_and_survives_relaunch() {
+    let w = World::new().await;
+    let app = w.at_home(LIISA).await;
+    let snap = app.open_company_menu();
+    assert_eq!(snap.phase, Phase::CompanyMenu);
+    assert_eq!(snap.companies.len(), 3);
+    let other = snap
+        .companies
+        .iter()
+        .map(|c| c.id)
+        .find(|id| Some(*id) != snap.current_company_id)
+        .unwrap();
+    let snap = app.switch_company(other, w.now()).await.unwrap();
+    assert_eq!(snap.current_company_id, Some(other));
+    assert_eq!(snap.phase, Phase::CompanyMenu, "Go back returns to Home");
+    assert_eq!(app.go_back().phase, Phase::Home);
+    drop(app);
+
+    let stored = w.vault.load_login().unwrap().unwrap();
+    assert_eq!(stored.current_company_id, other);
+    let app = w.app();
+    let snap = app.start(w.now()).await.unwrap();
+    assert_eq!(snap.current_company_id, Some(other), "unlock screen too");
+    let snap = app.unlock(PIN, w.now()).await.unwrap();
+    assert_eq!(snap.current_company_id, Some(other));
+}
+
+#[tokio::test]
+async fn a_company_without_rights_is_refused_and_nothing_changes() {
+    let w = World::new().await;
+    let app = w.at_home(MATTI).await;
+    let before = app.open_company_menu();
+    let err = app.switch_company(999_999, w.now()).await.unwrap_err();
+    assert!(matches!(err, SessionError::Server(_)), "{err:?}");
+    let after = app.snapshot();
+    assert_eq!(after.current_company_id, before.current_company_id);
+    assert_eq!(
+        w.vault.load_login().unwrap().unwrap().current_company_id,
+        before.current_company_id.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_renewed_with_the_in_memory_secret() {
+    let w = World::new().await;
+    let app = w.at_home(LIISA).await;
+    let snap = app.open_company_menu();
+    let ids = company_ids(&snap);
+    // Access tokens live 15 minutes; no PIN is asked again.
+    let later = w.advance(Duration::minutes(20));
+    let snap = app.switch_company(ids[1], later).await.unwrap();
+    assert_eq!(snap.current_company_id, Some(ids[1]));
+    let much_later = w.advance(Duration::hours(3));
+    let snap = app.switch_company(ids[2], much_later).await.unwrap();
+    assert_eq!(snap.current_company_id, Some(ids[2]));
+}
+
+// ---------------------------------------------------------------- logout
+
+#[tokio::test]
+async fn logout_wipes_every_stored_user_entry_and_revokes_the_device() {
+    let w = World::new().await;
+    let app = w.at_home(MAIJA).await;
+    app.set_language("fi").await.unwrap();
+    app.open_company_menu();
+    let snap = app.logout(w.now()).await;
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::LoggedOut));
+    assert_eq!(snap.user, None);
+    assert!(snap.companies.is_empty());
+    assert_eq!(snap.current_company_id, None);
+    w.assert_no_user_data();
+
+    let devices = admin::list_devices(&w.server.db, Some(MAIJA))
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 1);
+    assert!(devices[0].revoked.is_some(), "the server revoked it");
+
+    // Preferences are not user data: no intro again, language kept; a new
+    // login asks for a new PIN.
+    let snap = w.app().start(w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.language, "fi");
+}
+
+#[tokio::test]
+async fn logout_while_offline_still_wipes_and_shows_login() {
+    let w = World::new().await;
+    let app = w.at_home(MATTI).await;
+    w.relay.stop().await;
+    let started = std::time::Instant::now();
+    let snap = app.logout(w.now()).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::LoggedOut));
+    w.assert_no_user_data();
+}
+
+// ---------------------------------------------------------------- offline
+
+#[tokio::test]
+async fn server_down_mid_flow_is_offline_and_nothing_is_lost() {
+    let w = World::new().await;
+    let app = w.launched().await;
+    let demo = w.login_of(MAIJA);
+
+    // Login screen.
+    w.relay.stop().await;
+    let err = app
+        .submit_login(&demo.username, &demo.password, w.now())
+        .await
+        .unwrap_err();
+    assert_eq!(err, SessionError::Offline);
+    assert_eq!(app.snapshot().phase, Phase::Login);
+    w.relay.resume().await;
+    app.submit_login(&demo.username, &demo.password, w.now())
+        .await
+        .unwrap();
+
+    // Code screen: the challenge survives the outage.
+    w.relay.stop().await;
+    let err = app.submit_code(&w.code(MAIJA), w.now()).await.unwrap_err();
+    assert_eq!(err, SessionError::Offline);
+    assert_eq!(app.snapshot().phase, Phase::Code);
+    w.relay.resume().await;
+    let snap = app.submit_code(&w.code(MAIJA), w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::PinSetup);
+
+    // PIN setup needs no server.
+    w.relay.stop().await;
+    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Home);
+
+    // Company switch offline: refused, nothing changes.
+    let before = app.open_company_menu();
+    let other = company_ids(&before)
+        .into_iter()
+        .find(|id| Some(*id) != before.current_company_id)
+        .unwrap();
+    let err = app.switch_company(other, w.now()).await.unwrap_err();
+    assert_eq!(err, SessionError::Offline);
+    assert_eq!(app.snapshot().current_company_id, before.current_company_id);
+    drop(app);
+
+    // Relaunch offline: Unlock shows, the PIN cannot be checked, nothing
+    // is wiped and no attempt is spent.
+    let app = w.app();
+    assert_eq!(app.start(w.now()).await.unwrap().phase, Phase::Unlock);
+    let err = app.unlock(PIN, w.now()).await.unwrap_err();
+    assert_eq!(err, SessionError::Offline);
+    assert_eq!(app.snapshot().phase, Phase::Unlock);
+    assert_eq!(w.stored(), vec![LOGIN_KEY, PREFERENCES_KEY]);
+
+    w.relay.resume().await;
+    let snap = app.unlock(PIN, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Home);
+}
+
+#[tokio::test]
+async fn an_unused_port_is_offline_not_an_error_page() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let api = ApiClient::new(&format!("http://127.0.0.1:{port}")).unwrap();
+    let app = SessionStore::new(api, Vault::in_memory(), DeviceInfo::current());
+    app.start(t0()).await.unwrap();
+    app.finish_intro().await.unwrap();
+    let err = app.submit_login(MATTI, "x", t0()).await.unwrap_err();
+    assert_eq!(err, SessionError::Offline);
+}
+
+// ---------------------------------------------------------------- shape
+
+#[tokio::test]
+async fn the_intro_shows_once_with_five_steps_and_the_language_persists() {
+    let w = World::new().await;
+    let app = w.app();
+    assert_eq!(
+        app.start(w.now()).await.unwrap().phase,
+        Phase::Intro { step: 0 }
+    );
+    assert_eq!(app.intro_back().phase, Phase::Intro { step: 0 });
+    for step in 1..=4 {
+        assert_eq!(app.intro_next().phase, Phase::Intro { step });
+    }
+    assert_eq!(app.intro_back().phase, Phase::Intro { step: 3 });
+    let snap = app.set_language("fi_FI.UTF-8").await.unwrap();
+    assert_eq!(snap.language, "fi");
+    assert_eq!(
+        app.set_language("sv").await.unwrap_err(),
+        SessionError::MissingInput
+    );
+    assert_eq!(app.finish_intro().await.unwrap().phase, Phase::Login);
+
+    let snap = w.app().start(w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login, "intro only once");
+    assert_eq!(snap.language, "fi");
+}
+
+#[tokio::test]
+async fn intents_out_of_phase_are_refused() {
+    let w = World::new().await;
+    let app = w.launched().await;
+    assert_eq!(
+        app.unlock(PIN, w.now()).await.unwrap_err(),
+        SessionError::WrongPhase
+    );
+    assert_eq!(
+        app.submit_code("123456", w.now()).await.unwrap_err(),
+        SessionError::WrongPhase
+    );
+    assert_eq!(
+        app.switch_company(1, w.now()).await.unwrap_err(),
+        SessionError::WrongPhase
+    );
+    assert_eq!(app.open_company_menu().phase, Phase::Login);
+    assert_eq!(app.go_back().phase, Phase::Login);
+}
+
+#[tokio::test]
+async fn lock_forgets_the_secret_and_asks_the_pin_again() {
+    let w = World::new().await;
+    let app = w.at_home(MATTI).await;
+    let snap = app.lock();
+    assert_eq!(snap.phase, Phase::Unlock);
+    assert_eq!(
+        app.switch_company(1, w.now()).await.unwrap_err(),
+        SessionError::WrongPhase
+    );
+    assert_eq!(app.unlock(PIN, w.now()).await.unwrap().phase, Phase::Home);
+}
