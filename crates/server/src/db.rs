@@ -102,3 +102,8 @@ impl Db {
             .map(|_: AnyRow| ())
     }
 }
+
+/// Runs one SQL statement (admin and bench tooling).
+pub async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
+    db.pool.execute(sql).await.map(|_| ())
+}

@@ -1,0 +1,73 @@
+//! Login throughput at saturation, and how cheap calls fare meanwhile.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::client::{timed, Client};
+use crate::seed::PASSWORD;
+use crate::stats::Samples;
+
+pub struct Storm {
+    pub logins_per_s: f64,
+    pub login_failures: u64,
+    pub me: Samples,
+    pub unlock: Samples,
+    pub cheap_failures: u64,
+}
+
+/// `workers` clients log Matti in back to back for `seconds`, while one
+/// prober calls `GET /v1/me` and `POST /v1/unlock` in turn.
+pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
+    let client = Client::new();
+    let probe = client
+        .session(base, "Liisa Korhonen", PASSWORD)
+        .await
+        .expect("probe session");
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let ok = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..workers {
+        let (client, base, ok, failed) =
+            (client.clone(), base.to_owned(), ok.clone(), failed.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                match client.login(&base, "Matti Virtanen", PASSWORD).await {
+                    Some((200, _)) => ok.fetch_add(1, Ordering::Relaxed),
+                    _ => failed.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+        }));
+    }
+    // Let the storm build before probing.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (mut me, mut unlock, mut cheap_failures) = (Samples::default(), Samples::default(), 0);
+    while Instant::now() < deadline {
+        let (d, a) = timed(client.me(base, &probe.access_token)).await;
+        if matches!(a, Some((200, _))) {
+            me.push(d)
+        } else {
+            cheap_failures += 1
+        }
+        let (d, a) = timed(client.unlock(base, &probe.device_id, &probe.unlock_secret)).await;
+        if matches!(a, Some((200, _))) {
+            unlock.push(d)
+        } else {
+            cheap_failures += 1
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    Storm {
+        logins_per_s: ok.load(Ordering::Relaxed) as f64 / elapsed,
+        login_failures: failed.load(Ordering::Relaxed),
+        me,
+        unlock,
+        cheap_failures,
+    }
+}
