@@ -130,7 +130,7 @@ pub fn demo_banner(embedded: &heeros_server::demo::Embedded, dir: &std::path::Pa
                 let _ = writeln!(
                     out,
                     "    otpauth URI: otpauth://totp/Heeros:{}?secret={secret}&issuer=Heeros",
-                    login.username.replace(' ', "%20")
+                    percent_encode(&login.username)
                 );
                 let _ = writeln!(
                     out,
@@ -140,6 +140,19 @@ pub fn demo_banner(embedded: &heeros_server::demo::Embedded, dir: &std::path::Pa
             None => {
                 let _ = writeln!(out, "    two-factor: none (no code asked)");
             }
+        }
+    }
+    out
+}
+
+/// Percent-encodes everything but unreserved URI characters (RFC 3986).
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
         }
     }
     out
@@ -200,6 +213,14 @@ mod tests {
         assert_eq!(
             vault.load_preferences().unwrap().language.as_deref(),
             Some("fi")
+        );
+    }
+
+    #[test]
+    fn otpauth_labels_are_percent_encoded() {
+        assert_eq!(
+            percent_encode("Maija Meikäläinen"),
+            "Maija%20Meik%C3%A4l%C3%A4inen"
         );
     }
 

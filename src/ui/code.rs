@@ -9,19 +9,30 @@ use crate::session::SessionError;
 
 /// Reads the clipboard in the webview, puts the text into the code field
 /// (so the user sees it) and returns it; `null` when the clipboard cannot
-/// be read (no permission, no API).
+/// be read. Tries the async Clipboard API first, then the older
+/// `execCommand("paste")` into the focused field (what WebKitGTK allows).
 const PASTE_JS: &str = r#"
+const field = document.getElementById("code");
+let text = null;
 try {
-  if (!navigator.clipboard || !navigator.clipboard.readText) { return null; }
-  const text = await navigator.clipboard.readText();
-  const field = document.getElementById("code");
-  if (field) { field.value = text.trim(); field.focus(); }
-  return text;
-} catch (e) {
-  const field = document.getElementById("code");
-  if (field) { field.focus(); }
-  return null;
+  if (navigator.clipboard && navigator.clipboard.readText) {
+    text = await navigator.clipboard.readText();
+  }
+} catch (e) { text = null; }
+if (text === null && field) {
+  const before = field.value;
+  try {
+    field.focus();
+    field.select();
+    if (document.execCommand("paste") && field.value !== before) { text = field.value; }
+  } catch (e) { text = null; }
+  if (text === null) { field.value = before; }
 }
+if (field) {
+  if (text !== null) { field.value = text.trim(); }
+  field.focus();
+}
+return text;
 "#;
 
 /// The digits of a typed or pasted code: "123 456" and "123-456" both give

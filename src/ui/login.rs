@@ -72,7 +72,7 @@ pub fn LoginScreen(
                                 aria_describedby: "username-hint",
                                 aria_invalid: if error().is_some() { "true" } else { "false" },
                             }
-                            p { id: "username-hint", class: "hint", "{t.username_hint}" }
+                            p { id: "username-hint", class: "hint", "{t.username_format}" }
                         }
                         div { class: "field",
                             label { r#for: "password", "{t.password}" }
