@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -180,11 +180,40 @@ impl Vault {
     /// native store, iOS protected data. A clear [`SessionError::Storage`]
     /// when it is not there (e.g. no Secret Service running).
     ///
-    /// Blocking; on Linux it must not run on an async worker thread (the
-    /// D-Bus client drives its own runtime): call it before the UI starts or
-    /// from `tokio::task::spawn_blocking`.
+    /// The store is opened once per process and kept for the process's
+    /// lifetime (later calls share it). Besides saving a D-Bus connection per
+    /// launch, this keeps the Secret Service client from ever being dropped
+    /// on an async thread: its drop blocks on a runtime of its own, which
+    /// panics inside tokio.
+    ///
+    /// Blocking, like every call on a [`Vault`]: on Linux it must not run on
+    /// an async worker thread (the D-Bus client drives its own runtime): call
+    /// it before the UI starts or from `tokio::task::spawn_blocking`.
     pub fn platform() -> Result<Vault, SessionError> {
-        platform_store().map(Vault::with_store)
+        static PLATFORM_STORE: Mutex<Option<Arc<CredentialStore>>> = Mutex::new(None);
+        let mut slot = PLATFORM_STORE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let store = match slot.as_ref() {
+            Some(store) => store.clone(),
+            None => {
+                let store = platform_store()?;
+                *slot = Some(store.clone());
+                store
+            }
+        };
+        Ok(Vault::with_store(store))
+    }
+
+    /// The same store under another service name (tests against a shared
+    /// real store use a unique one so they never touch the app's entries).
+    pub fn with_service(&self, service: &str) -> Vault {
+        Vault::with_store_and_service(self.store.clone(), service)
+    }
+
+    /// The service name entries are stored under.
+    pub fn service(&self) -> &str {
+        &self.service
     }
 
     /// Which store this vault uses (for diagnostics).
@@ -247,6 +276,13 @@ impl Vault {
             None => Ok(()),
             Some(e) => Err(e),
         }
+    }
+
+    /// Deletes every entry the app writes, preferences included (a full
+    /// reset; logout uses [`Vault::wipe_login`]).
+    pub fn wipe_everything(&self) -> Result<(), VaultError> {
+        self.wipe_login()?;
+        self.delete(PREFERENCES_KEY)
     }
 
     /// Preferences; defaults when none are stored or they are unreadable.
