@@ -854,3 +854,33 @@ async fn lock_forgets_the_secret_and_asks_the_pin_again() {
     );
     assert_eq!(app.unlock(PIN, w.now()).await.unwrap().phase, Phase::Home);
 }
+
+#[tokio::test]
+async fn a_device_revoked_while_unlocked_is_wiped_at_the_next_server_call() {
+    let w = World::new().await;
+    let app = w.at_home(LIISA).await;
+    let snap = app.open_company_menu();
+    admin::revoke_devices(&w.server.db, LIISA, w.now())
+        .await
+        .unwrap();
+    let other = company_ids(&snap)
+        .into_iter()
+        .find(|id| Some(*id) != snap.current_company_id)
+        .unwrap();
+    let snap = app.switch_company(other, w.now()).await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
+    w.assert_no_user_data();
+}
+
+#[tokio::test]
+async fn concurrent_intents_run_one_at_a_time() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let app = w.app();
+    app.start(w.now()).await.unwrap();
+    let (a, b) = tokio::join!(app.unlock(PIN, w.now()), app.unlock(PIN, w.now()));
+    let mut results = [a.map(|s| s.phase), b.map(|s| s.phase)];
+    results.sort_by_key(|r| r.is_err());
+    assert_eq!(results, [Ok(Phase::Home), Err(SessionError::WrongPhase)]);
+}
