@@ -135,7 +135,12 @@ pub enum PinProblem {
 //     pub fn go_back(&self) -> Snapshot;               // CompanyMenu -> Home
 //     pub async fn switch_company(&self, company_id: i64, now: DateTime<Utc>) -> Result<Snapshot, SessionError>;
 //     pub async fn logout(&self, now: DateTime<Utc>) -> Snapshot; // best effort server revoke, always wipes
+//     // Additions (not in the first contract):
+//     pub fn lock(&self) -> Snapshot;                  // Home/CompanyMenu -> Unlock; drops secret + token
+//     pub fn vault(&self) -> &Vault;                   // tests inspect what is stored
 // }
+// The sync navigations back_to_login and lock are ignored (snapshot
+// unchanged) while an async intent is running; intents run one at a time.
 // Outcomes that change the journey (device revoked, login expired, challenge
 // dead) return Ok(snapshot) on Login with the matching Notice; field errors
 // return Err and leave the phase as it was.
