@@ -145,6 +145,7 @@ impl AppState {
 #[component]
 pub fn App() -> Element {
     let boot = use_context::<Boot>();
+    use_hook(allow_clipboard_paste);
     rsx! {
         Head {}
         match boot {
@@ -153,6 +154,21 @@ pub fn App() -> Element {
         }
     }
 }
+
+/// Lets page scripts read the clipboard (the code screen's Paste button).
+/// WebKitGTK refuses that by default and dioxus-desktop does not ask.
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+fn allow_clipboard_paste() {
+    use dioxus::desktop::wry::WebViewExtUnix;
+    use webkit2gtk::{SettingsExt, WebViewExt};
+    let window = dioxus::desktop::window();
+    if let Some(settings) = WebViewExt::settings(&window.webview.webview()) {
+        settings.set_javascript_can_access_clipboard(true);
+    }
+}
+
+#[cfg(not(all(feature = "desktop", target_os = "linux")))]
+fn allow_clipboard_paste() {}
 
 /// Stylesheet and viewport, shared by the app and test roots.
 #[component]
