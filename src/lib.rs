@@ -2,5 +2,6 @@
 
 pub mod app_config;
 pub mod i18n;
+pub mod platform;
 pub mod session;
 pub mod ui;
