@@ -5,6 +5,10 @@
 #
 #   assets/icons/android/mipmap-<density>/ic_launcher.png  48 72 96 144 192 px
 #       (rounded square with transparent corners: the legacy launcher icon)
+#   assets/icons/android/mipmap-<density>/ic_launcher_foreground.png  108 162
+#       216 324 432 px: the white "H" alone on a 108 dp transparent canvas, the
+#       foreground layer of the adaptive icon (API 26+; the background layer is
+#       the flat blue in mobile/android/res/drawable/ic_launcher_background.xml)
 #   assets/icons/android/play-store-512.png                512 px, full square
 #   assets/icons/ios/AppIcon.appiconset/icon-<N>.png       20 … 1024 px, full
 #       square, no alpha channel (App Store Connect rejects the 1024 px icon
@@ -42,6 +46,20 @@ rm -rf "$OUT"
 # Android launcher (mipmap) densities: mdpi hdpi xhdpi xxhdpi xxxhdpi.
 for pair in mdpi:48 hdpi:72 xhdpi:96 xxhdpi:144 xxxhdpi:192; do
   render "${pair#*:}" "$OUT/android/mipmap-${pair%%:*}/ic_launcher.png"
+done
+# Adaptive-icon foreground: the source without its blue square (only the white
+# "H" stays), its 1024 px square scaled to the 72 dp visible part of the
+# 108 dp layer, so the letter sits well inside the 66 dp safe zone.
+for pair in mdpi:108 hdpi:162 xhdpi:216 xxhdpi:324 xxxhdpi:432; do
+  size=${pair#*:}; inner=$(( size * 72 / 108 ))
+  out="$OUT/android/mipmap-${pair%%:*}/ic_launcher_foreground.png"
+  # Opacity from brightness: the blue becomes fully transparent, the white
+  # "H" opaque, its anti-aliased edge in between (no blue fringe).
+  convert -density 144 -background "$BG" "$SRC" -flatten -resize "${inner}x${inner}" \
+    -colorspace Gray -level 30%,100% \( +clone -fill white -colorize 100 \) +swap \
+    -alpha off -compose CopyOpacity -composite -colorspace sRGB \
+    -gravity center -background none -compose Over -extent "${size}x${size}" \
+    -strip -define png:exclude-chunks=date,time "PNG32:$out"
 done
 render 512 "$OUT/android/play-store-512.png" full
 
@@ -83,8 +101,11 @@ bad=0
 while IFS= read -r f; do
   want=$(basename "$f" .png); want=${want##*-}
   case "$f" in
-    */mipmap-mdpi/*) want=48 ;; */mipmap-hdpi/*) want=72 ;; */mipmap-xhdpi/*) want=96 ;;
-    */mipmap-xxhdpi/*) want=144 ;; */mipmap-xxxhdpi/*) want=192 ;;
+    */mipmap-mdpi/ic_launcher.png) want=48 ;; */mipmap-hdpi/ic_launcher.png) want=72 ;;
+    */mipmap-xhdpi/ic_launcher.png) want=96 ;; */mipmap-xxhdpi/ic_launcher.png) want=144 ;;
+    */mipmap-xxxhdpi/ic_launcher.png) want=192 ;;
+    */mipmap-mdpi/*) want=108 ;; */mipmap-hdpi/*) want=162 ;; */mipmap-xhdpi/*) want=216 ;;
+    */mipmap-xxhdpi/*) want=324 ;; */mipmap-xxxhdpi/*) want=432 ;;
   esac
   got=$(identify -format '%wx%h' "$f")
   [ "$got" = "${want}x${want}" ] || { echo "icons.sh: $f is $got, expected ${want}x${want}" >&2; bad=1; }
