@@ -35,7 +35,9 @@ async fn main() {
     let params = KdfParams::BASELINE;
     let salt = pin::new_salt();
     let secret = UnlockSecret::from_b64(&session.unlock_secret).unwrap();
-    let wrapped = pin::wrap_with_pin(&secret, "2580", &salt, params).await.unwrap();
+    let wrapped = pin::wrap_with_pin(&secret, "2580", &salt, params)
+        .await
+        .unwrap();
 
     let mut bare = Vec::new();
     let mut end_to_end = Vec::new();
@@ -46,7 +48,9 @@ async fn main() {
         drop(key);
 
         let t = Instant::now();
-        let candidate = pin::unwrap_with_pin(&wrapped, "2580", &salt, params).await.unwrap();
+        let candidate = pin::unwrap_with_pin(&wrapped, "2580", &salt, params)
+            .await
+            .unwrap();
         let body = UnlockRequest {
             device_id: session.device_id.clone(),
             unlock_secret: candidate.to_b64().to_string(),

@@ -13,6 +13,9 @@ use crate::session::{ApiClient, DeviceInfo, SessionStore, Vault};
 pub const ENV_API_URL: &str = "HEEROS_API_URL";
 /// Env var: where the app (and the demo server's SQLite file) keeps data.
 pub const ENV_DATA_DIR: &str = "HEEROS_DATA_DIR";
+/// Env var: the secure-store service name (default `fi.heeros.mobile`); lets
+/// a test or a second copy of the app keep its entries apart.
+pub const ENV_VAULT_SERVICE: &str = "HEEROS_VAULT_SERVICE";
 
 /// Why the app could not start. Shown on a screen of its own, never a panic.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +77,10 @@ pub fn prepare() -> Result<SessionStore, StartupFailure> {
         .map_err(|e| StartupFailure::Other(format!("API URL {base_url}: {e}")))?;
     // Blocking: must run before the UI's async runtime (see Vault::platform).
     let vault = Vault::platform().map_err(|e| StartupFailure::Storage(e.to_string()))?;
+    let vault = match std::env::var(ENV_VAULT_SERVICE) {
+        Ok(service) if !service.trim().is_empty() => vault.with_service(service.trim()),
+        _ => vault,
+    };
     adopt_device_language(&vault, device_language())
         .map_err(|e| StartupFailure::Storage(e.to_string()))?;
     Ok(SessionStore::new(api, vault, DeviceInfo::current()))

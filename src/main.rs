@@ -4,6 +4,9 @@
 use heeros_mobile::{app_config, ui};
 
 fn main() {
+    // Warnings only by default (RUST_LOG overrides): the terminal is for the
+    // demo logins and codes, not for every request of the embedded server.
+    let _ = dioxus::logger::init(dioxus::logger::tracing::Level::WARN);
     let boot = match app_config::prepare() {
         Ok(store) => ui::Boot::Ready(store),
         Err(failure) => {
