@@ -46,11 +46,14 @@ pub fn data_dir_from(configured: Option<PathBuf>, user_data: Option<PathBuf>) ->
 }
 
 /// The configured API URL, if any (empty counts as unset).
+/// Run time first (desktop), then the address baked in at build time (phones
+/// have no environment; see `platform`).
 pub fn configured_api_url() -> Option<String> {
     std::env::var(ENV_API_URL)
         .ok()
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+        .or_else(|| crate::platform::build_time_api_url().map(str::to_owned))
 }
 
 /// Until the user picks a language on the Login screen, the app follows the

@@ -222,7 +222,18 @@ impl Vault {
     }
 
     fn entry(&self, key: &str) -> Result<Entry, VaultError> {
-        Entry::new_in_store(&self.store, &self.service, key).map_err(unavailable)
+        // iOS: items readable only while the phone is unlocked and never
+        // restored onto another device from a backup.
+        #[cfg(target_os = "ios")]
+        let entry = Entry::new_in_store_with_modifiers(
+            &self.store,
+            &self.service,
+            key,
+            &std::collections::HashMap::from([("access-policy", "when-unlocked-this-device-only")]),
+        );
+        #[cfg(not(target_os = "ios"))]
+        let entry = Entry::new_in_store(&self.store, &self.service, key);
+        entry.map_err(unavailable)
     }
 
     fn read(&self, key: &str) -> Result<Option<Vec<u8>>, VaultError> {
