@@ -49,6 +49,8 @@ struct Inner {
     api: ApiClient,
     vault: Vault,
     device: DeviceInfo,
+    /// Argon2id cost for new PINs (stored with each wrapped secret).
+    kdf: KdfParams,
     /// Held for the whole of each async intent.
     turn: tokio::sync::Mutex<()>,
     state: Mutex<State>,
@@ -193,11 +195,19 @@ impl From<SessionError> for Fail {
 
 impl SessionStore {
     pub fn new(api: ApiClient, vault: Vault, device: DeviceInfo) -> Self {
+        Self::with_kdf(api, vault, device, KdfParams::BASELINE)
+    }
+
+    /// A store that wraps new PINs with `kdf` instead of the baseline
+    /// (a stronger cost on fast phones; a cheap one for tests that derive
+    /// thousands of keys). Unlocking always uses the stored parameters.
+    pub fn with_kdf(api: ApiClient, vault: Vault, device: DeviceInfo, kdf: KdfParams) -> Self {
         SessionStore {
             inner: Arc::new(Inner {
                 api,
                 vault,
                 device,
+                kdf,
                 turn: tokio::sync::Mutex::new(()),
                 state: Mutex::new(State::new()),
             }),
@@ -548,7 +558,7 @@ impl SessionStore {
             return Ok(st.snapshot());
         }
         let salt = pin::new_salt();
-        let kdf = KdfParams::BASELINE;
+        let kdf = self.inner.kdf;
         let wrapped = pin::wrap_with_pin(&secret, pin, &salt, kdf).await?;
         let login = StoredLogin {
             device_id,

@@ -1,0 +1,129 @@
+//! Rule (design.md section 3): a copy of the phone's stored data is useless
+//! for guessing the PIN offline — nothing stored can check a candidate.
+//!
+//! The app logs in against a real server and sets its PIN; the test then
+//! takes the raw stored entry (what a thief copying the secure store gets),
+//! tries all 10,000 four-digit PINs and looks, for each candidate secret,
+//! for anything in the stored bytes that could confirm it (the secret, its
+//! SHA-256, in raw, base64 or hex form, or any 8-byte piece of them). No
+//! PIN — the right one included — stands out; only the server can tell.
+//! The store wraps with a cheap Argon2id cost here so that 10,000
+//! derivations take seconds; the property does not depend on the cost.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use chrono::Utc;
+use heeros_api::UnlockRequest;
+use heeros_mobile::session::pin::{self, KdfAlg, KdfParams};
+use heeros_mobile::session::vault::StoredLogin;
+use heeros_mobile::session::{ApiClient, DeviceInfo, Phase, SessionStore, Vault};
+use heeros_server::{demo, spawn_loopback, Clock};
+use sha2::{Digest, Sha256};
+
+const RIGHT_PIN: &str = "2580";
+const CHEAP: KdfParams = KdfParams {
+    alg: KdfAlg::Argon2id,
+    m_kib: 8,
+    t: 1,
+    p: 1,
+};
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every way a stored value could confirm `candidate`.
+fn confirmers(candidate: &[u8]) -> Vec<Vec<u8>> {
+    let digest = Sha256::digest(candidate).to_vec();
+    let mut out = Vec::new();
+    for value in [candidate.to_vec(), digest] {
+        out.push(URL_SAFE_NO_PAD.encode(&value).into_bytes());
+        out.push(STANDARD.encode(&value).into_bytes());
+        out.push(hex(&value).into_bytes());
+        for piece in value.chunks(8) {
+            out.push(piece.to_vec());
+        }
+        out.push(value);
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn stored_data_plus_10000_offline_pin_guesses_cannot_tell_the_right_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = heeros_server::db::sqlite_url(&dir.path().join("server.sqlite"));
+    let server = spawn_loopback(&url, Clock::system()).await.unwrap();
+    demo::seed(&server.db, Utc::now()).await.unwrap();
+    let api = ApiClient::new(&server.base_url).unwrap();
+    let vault = Vault::in_memory();
+    let app = SessionStore::with_kdf(
+        api.clone(),
+        vault.clone(),
+        DeviceInfo::new("Test phone", "test"),
+        CHEAP,
+    );
+    app.start(Utc::now()).await.unwrap();
+    app.finish_intro().await.unwrap();
+    app.submit_login("Matti Virtanen", demo::DEMO_PASSWORD, Utc::now())
+        .await
+        .unwrap();
+    let home = app.set_pin(RIGHT_PIN, RIGHT_PIN, Utc::now()).await.unwrap();
+    assert_eq!(home.phase, Phase::Home);
+
+    // What a thief copies: the raw stored entry.
+    let raw = vault.raw_entry("login").unwrap().expect("a stored login");
+    let json: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    // (Which fields may be stored at all is guarded by
+    // session_journeys::the_device_stores_no_pin_password_code_or_plain_secret.)
+    let stored: StoredLogin = serde_json::from_slice(&raw).unwrap();
+    let wrapped = stored.wrapped().unwrap();
+    let salt = stored.salt_bytes().unwrap();
+    // The stored blob minus the fields that hold the wrapped secret and salt
+    // themselves (which are, by construction, not derived from the secret).
+    let mut rest = json.clone();
+    rest.as_object_mut().unwrap().remove("wrapped_secret");
+    rest.as_object_mut().unwrap().remove("salt");
+    let rest = serde_json::to_vec(&rest).unwrap();
+
+    let mut candidates = std::collections::HashSet::new();
+    let mut confirmed = Vec::new();
+    let mut right = None;
+    for n in 0..10_000u32 {
+        let guess = format!("{n:04}");
+        let key = pin::derive_key(&guess, &salt, &stored.kdf).unwrap();
+        let candidate = pin::unwrap(&wrapped, &key);
+        let bytes = candidate.as_bytes().to_vec();
+        if guess == RIGHT_PIN {
+            right = Some(candidate.clone());
+        }
+        if confirmers(&bytes)
+            .iter()
+            .any(|c| contains(&raw, c) || contains(&rest, c))
+        {
+            confirmed.push(guess);
+        }
+        candidates.insert(bytes);
+    }
+    assert!(
+        confirmed.is_empty(),
+        "stored data confirms PIN guesses: {confirmed:?}"
+    );
+    assert_eq!(
+        candidates.len(),
+        10_000,
+        "every guess yields a distinct, plausible secret"
+    );
+
+    // Only the server can tell: the right candidate unlocks there.
+    let unlocked = api
+        .unlock(&UnlockRequest {
+            device_id: stored.device_id.clone(),
+            unlock_secret: right.unwrap().to_b64().to_string(),
+        })
+        .await;
+    assert!(unlocked.is_ok(), "{unlocked:?}");
+}
