@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{ErrorBanner, SubmitButton};
+use super::widgets::{error_text, BackToLoginBar, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::session::SessionError;
 
@@ -58,10 +58,7 @@ pub fn CodeScreen(
     let message = if paste_failed() {
         Some(t.paste_failed.to_string())
     } else {
-        error().map(|e| match e {
-            SessionError::MissingInput => t.missing_code.to_string(),
-            e => t.error(&e),
-        })
+        error_text(t, error(), t.missing_code)
     };
 
     let send = {
@@ -105,23 +102,9 @@ pub fn CodeScreen(
         }
     };
 
-    let back = {
-        let app = app.clone();
-        move |_| app.show(app.store.back_to_login())
-    };
-
     rsx! {
         div { class: "screen screen-code",
-            header { class: "topbar",
-                button {
-                    class: "btn btn-text topbar-start",
-                    r#type: "button",
-                    disabled: busy,
-                    onclick: back,
-                    span { aria_hidden: "true", "‹ " }
-                    "{t.back_to_login}"
-                }
-            }
+            BackToLoginBar { busy }
             main { class: "content",
                 h1 { "{t.code_title}" }
                 p { class: "lead", "{t.code_lead}" }

@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{Brand, ErrorBanner, NoticeBanner, SubmitButton};
+use super::widgets::{error_text, Brand, ErrorBanner, NoticeBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::i18n::Lang;
 use crate::session::SessionError;
@@ -21,10 +21,7 @@ pub fn LoginScreen(
     let error = use_signal(move || error);
     let mut show_password = use_signal(|| false);
 
-    let message = error().map(|e| match e {
-        SessionError::MissingInput => t.missing_login.to_string(),
-        e => t.error(&e),
-    });
+    let message = error_text(t, error(), t.missing_login);
 
     let submit = {
         let app = app.clone();

@@ -236,19 +236,22 @@ pub(crate) fn form_text(evt: &FormEvent, name: &str) -> String {
     }
 }
 
-/// Opens the app: the desktop window (390×844, like a phone) or the mobile
-/// view, with `boot` as the root context.
+/// Opens the app: the desktop window (390×844 like a phone, or
+/// `HEEROS_WINDOW_SIZE`; see [`crate::app_config::window_size`]) or the
+/// mobile view, with `boot` as the root context.
 pub fn launch(boot: Boot) {
     let builder = dioxus::LaunchBuilder::new().with_context(boot);
     #[cfg(feature = "desktop")]
     let builder = {
+        use crate::app_config::{window_size, MIN_WINDOW_SIZE};
         use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+        let (width, height) = window_size();
         builder.with_cfg(
             Config::new().with_menu(None).with_window(
                 WindowBuilder::new()
                     .with_title("Heeros Mobile")
-                    .with_inner_size(LogicalSize::new(390.0, 844.0))
-                    .with_min_inner_size(LogicalSize::new(320.0, 480.0)),
+                    .with_inner_size(LogicalSize::new(width, height))
+                    .with_min_inner_size(LogicalSize::new(MIN_WINDOW_SIZE.0, MIN_WINDOW_SIZE.1)),
             ),
         )
     };

@@ -2,7 +2,7 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{ErrorBanner, SubmitButton};
+use super::widgets::{error_text, use_reset_fields_on, BackToLoginBar, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::session::SessionError;
 
@@ -27,21 +27,13 @@ pub fn PinSetupScreen(
     let error = use_signal(move || error);
 
     // After a refused PIN, start over with empty fields.
-    use_effect(move || {
-        if matches!(
-            error(),
-            Some(SessionError::PinMismatch | SessionError::PinPolicy(_))
-        ) {
-            spawn(async move {
-                let _ = document::eval(RESET_JS).await;
-            });
-        }
-    });
+    use_reset_fields_on(
+        error,
+        |e| matches!(e, SessionError::PinMismatch | SessionError::PinPolicy(_)),
+        RESET_JS,
+    );
 
-    let message = error().map(|e| match e {
-        SessionError::MissingInput => t.missing_pin.to_string(),
-        e => t.error(&e),
-    });
+    let message = error_text(t, error(), t.missing_pin);
 
     let submit = {
         let app = app.clone();
@@ -60,25 +52,11 @@ pub fn PinSetupScreen(
         }
     };
 
-    let back = {
-        let app = app.clone();
-        move |_| app.show(app.store.back_to_login())
-    };
-
     let invalid = if error().is_some() { "true" } else { "false" };
 
     rsx! {
         div { class: "screen screen-pin",
-            header { class: "topbar",
-                button {
-                    class: "btn btn-text topbar-start",
-                    r#type: "button",
-                    disabled: busy,
-                    onclick: back,
-                    span { aria_hidden: "true", "‹ " }
-                    "{t.back_to_login}"
-                }
-            }
+            BackToLoginBar { busy }
             main { class: "content",
                 h1 { "{t.pin_setup_title}" }
                 p { class: "lead", "{t.pin_setup_lead}" }

@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{Brand, ErrorBanner, SubmitButton};
+use super::widgets::{error_text, use_reset_fields_on, Brand, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::i18n::Texts;
 use crate::session::SessionError;
@@ -32,21 +32,18 @@ pub fn UnlockScreen(
         .map(|u| u.display_name.clone());
     let error = use_signal(move || error);
 
-    use_effect(move || {
-        if matches!(
-            error(),
-            Some(SessionError::PinIncorrect { .. } | SessionError::PinPolicy(_))
-        ) {
-            spawn(async move {
-                let _ = document::eval(RESET_JS).await;
-            });
-        }
-    });
+    use_reset_fields_on(
+        error,
+        |e| {
+            matches!(
+                e,
+                SessionError::PinIncorrect { .. } | SessionError::PinPolicy(_)
+            )
+        },
+        RESET_JS,
+    );
 
-    let message = error().map(|e| match e {
-        SessionError::MissingInput => t.missing_pin.to_string(),
-        e => t.error(&e),
-    });
+    let message = error_text(t, error(), t.missing_pin);
 
     let submit = {
         let app = app.clone();

@@ -110,3 +110,50 @@ pub fn Splash(error: Option<SessionError>, on_retry: EventHandler<()>) -> Elemen
         }
     }
 }
+
+/// The top bar of the steps between password and PIN: "‹ Back to login".
+#[component]
+pub fn BackToLoginBar(busy: bool) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    rsx! {
+        header { class: "topbar",
+            button {
+                class: "btn btn-text topbar-start",
+                r#type: "button",
+                disabled: busy,
+                onclick: move |_| app.show(app.store.back_to_login()),
+                span { aria_hidden: "true", "‹ " }
+                "{t.back_to_login}"
+            }
+        }
+    }
+}
+
+/// Runs `reset_js` (empty the fields, focus the first) whenever `error`
+/// becomes one that `clears` says starts the typing over.
+pub fn use_reset_fields_on(
+    error: Signal<Option<SessionError>>,
+    clears: fn(&SessionError) -> bool,
+    reset_js: &'static str,
+) {
+    use_effect(move || {
+        if error().as_ref().is_some_and(clears) {
+            spawn(async move {
+                let _ = document::eval(reset_js).await;
+            });
+        }
+    });
+}
+
+/// The words for a field error; `missing` for empty fields.
+pub fn error_text(
+    t: &crate::i18n::Texts,
+    error: Option<SessionError>,
+    missing: &str,
+) -> Option<String> {
+    error.map(|e| match e {
+        SessionError::MissingInput => missing.to_string(),
+        e => t.error(&e),
+    })
+}

@@ -214,18 +214,7 @@ pub async fn revoke_device(
     device_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ServerError> {
-    let done = sqlx::query(
-        "UPDATE devices SET revoked_at = $2, revoked_reason = 'admin' WHERE id = $1 AND revoked_at IS NULL",
-    )
-    .bind(device_id)
-    .bind(now.timestamp())
-    .execute(&db.pool)
-    .await?;
-    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1")
-        .bind(device_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(crate::auth::revoke_device(db, device_id, "admin", now).await?)
 }
 
 /// Revokes every live device session of a user. Returns how many.

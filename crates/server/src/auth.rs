@@ -244,13 +244,14 @@ async fn create_device_session(
     })
 }
 
-async fn revoke_device(
+/// Ends a device session and its access tokens. Returns whether it was live.
+pub(crate) async fn revoke_device(
     db: &Db,
     device_id: &str,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "UPDATE devices SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL",
     )
     .bind(device_id)
@@ -262,7 +263,7 @@ async fn revoke_device(
         .bind(device_id)
         .execute(&db.pool)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// `POST /v1/unlock`: the device proves it knows the unlock secret (which
