@@ -12,9 +12,12 @@ BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 if [ "$(id -u)" = 0 ]; then AS_PG="runuser -u postgres --"; else AS_PG=""; fi
 export HEEROS_BENCH_PG_RESTART="$AS_PG $BIN/pg_ctl -D $PGDATA restart -m fast -w >/dev/null"
 cargo build --release -p heeros-server -p heeros-bench
+cargo build --release --bin heeros-mobile --example bare_window
 echo "## $(date -u +%Y-%m-%d) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo
-target/release/heeros-bench "$@"
-if [ -f benches/pin_unlock.rs ]; then
-  cargo bench --bench pin_unlock
-fi
+# A display and a Secret Service for the app-start figure (4.).
+dbus-run-session -- bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1000x24" \
+  target/release/heeros-bench \
+    --app-binary target/release/heeros-mobile \
+    --bare-binary target/release/examples/bare_window "$@"
+cargo bench --bench pin_unlock

@@ -1,6 +1,7 @@
 //! heeros-bench: figures for BENCHMARKS.md, side by side in one run.
 //! Run it with `bash scripts/bench.sh` (release build, PostgreSQL started).
 
+mod app_start;
 mod client;
 mod faults;
 mod floor;
@@ -33,6 +34,15 @@ struct Args {
     /// Shell command that restarts that PostgreSQL (for the fault run).
     #[arg(long, env = "HEEROS_BENCH_PG_RESTART")]
     pg_restart: Option<String>,
+    /// The app binary (release) for the start-up figure; needs a display.
+    #[arg(long)]
+    app_binary: Option<std::path::PathBuf>,
+    /// The bare Dioxus window (release example) to compare the app with.
+    #[arg(long)]
+    bare_binary: Option<std::path::PathBuf>,
+    /// Launches of each window for the start-up medians.
+    #[arg(long, default_value_t = 7)]
+    start_runs: usize,
 }
 
 fn row(what: &str, figure: String, goal: &str, met: bool) {
@@ -202,4 +212,45 @@ async fn main() {
         "all",
         unlocked == devices,
     );
+
+    // 4. App start vs a bare Dioxus window.
+    if let (Some(app), Some(bare)) = (&args.app_binary, &args.bare_binary) {
+        let service = format!("fi.heeros.mobile.bench.{}", std::process::id());
+        let data = dir.path().join("app-data");
+        let data = data.to_string_lossy().into_owned();
+        let env: Vec<(String, String)> = [
+            ("HEEROS_API_URL", server.base_url.clone()),
+            ("HEEROS_VAULT_SERVICE", service),
+            ("HEEROS_DATA_DIR", data),
+        ]
+        .map(|(k, v)| (k.to_owned(), v))
+        .into();
+        let runs = args.start_runs.max(1);
+        let (app, bare) = (app.clone(), bare.clone());
+        let (a, b) = tokio::task::spawn_blocking(move || {
+            (
+                app_start::measure(&app, "Heeros Mobile", &env, runs),
+                app_start::measure(&bare, "Bare window", &[], runs),
+            )
+        })
+        .await
+        .expect("app start");
+        let ratio = a.first_paint.as_secs_f64() / b.first_paint.as_secs_f64();
+        row(
+            "4. app start to first paint ÷ bare Dioxus window (median)",
+            format!("{} ÷ {} = {ratio:.2}", ms(a.first_paint), ms(b.first_paint)),
+            "≤ 1.15",
+            ratio <= 1.15,
+        );
+        let extra = a.pss_mib - b.pss_mib;
+        row(
+            "4. memory, all processes (PSS): app − bare window",
+            format!(
+                "{:.0} MiB − {:.0} MiB = {extra:+.0} MiB",
+                a.pss_mib, b.pss_mib
+            ),
+            "≤ +20 MiB",
+            extra <= 20.0,
+        );
+    }
 }
