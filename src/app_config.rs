@@ -16,6 +16,13 @@ pub const ENV_DATA_DIR: &str = "HEEROS_DATA_DIR";
 /// Env var: the secure-store service name (default `fi.heeros.mobile`); lets
 /// a test or a second copy of the app keep its entries apart.
 pub const ENV_VAULT_SERVICE: &str = "HEEROS_VAULT_SERVICE";
+/// Env var: the desktop window's inner size, `WIDTHxHEIGHT` in logical px
+/// (default [`DEFAULT_WINDOW_SIZE`]); e.g. `360x800` for a smaller phone.
+pub const ENV_WINDOW_SIZE: &str = "HEEROS_WINDOW_SIZE";
+/// The desktop window's inner size unless configured: a 390×844 phone.
+pub const DEFAULT_WINDOW_SIZE: (u32, u32) = (390, 844);
+/// The smallest window the desktop app opens or resizes to.
+pub const MIN_WINDOW_SIZE: (u32, u32) = (320, 480);
 
 /// Why the app could not start. Shown on a screen of its own, never a panic.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +61,35 @@ pub fn configured_api_url() -> Option<String> {
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .or_else(|| crate::platform::build_time_api_url().map(str::to_owned))
+}
+
+/// The desktop window's inner size: `HEEROS_WINDOW_SIZE`, else 390×844. A
+/// value that does not parse (or is below 320×480) is reported on stderr and
+/// the default is used.
+pub fn window_size() -> (u32, u32) {
+    match std::env::var(ENV_WINDOW_SIZE) {
+        Ok(value) if !value.trim().is_empty() => {
+            parse_window_size(&value).unwrap_or_else(|| {
+                eprintln!(
+                    "Heeros Mobile: ignoring {ENV_WINDOW_SIZE}={value:?} (want WIDTHxHEIGHT, at least {}x{})",
+                    MIN_WINDOW_SIZE.0, MIN_WINDOW_SIZE.1
+                );
+                DEFAULT_WINDOW_SIZE
+            })
+        }
+        _ => DEFAULT_WINDOW_SIZE,
+    }
+}
+
+/// Parses `WIDTHxHEIGHT` ("360x800", "360X800", "360×800"; spaces around the
+/// numbers are fine). `None` for anything else, and for sizes below
+/// [`MIN_WINDOW_SIZE`] or above 10000 px.
+pub fn parse_window_size(text: &str) -> Option<(u32, u32)> {
+    let (width, height) = text.trim().split_once(['x', 'X', '×'])?;
+    let width: u32 = width.trim().parse().ok()?;
+    let height: u32 = height.trim().parse().ok()?;
+    let fits = |value: u32, min: u32| (min..=10_000).contains(&value);
+    (fits(width, MIN_WINDOW_SIZE.0) && fits(height, MIN_WINDOW_SIZE.1)).then_some((width, height))
 }
 
 /// Until the user picks a language on the Login screen, the app follows the
@@ -232,6 +268,30 @@ mod tests {
             percent_encode("Maija Meikäläinen"),
             "Maija%20Meik%C3%A4l%C3%A4inen"
         );
+    }
+
+    #[test]
+    fn window_sizes_parse_as_width_x_height() {
+        assert_eq!(parse_window_size("360x800"), Some((360, 800)));
+        assert_eq!(parse_window_size(" 390 X 844 "), Some((390, 844)));
+        assert_eq!(parse_window_size("1280×1000"), Some((1280, 1000)));
+        assert_eq!(parse_window_size("320x480"), Some(MIN_WINDOW_SIZE));
+        for bad in [
+            "",
+            "360",
+            "360x",
+            "x800",
+            "360x800x2",
+            "-360x800",
+            "360.5x800",
+            "wide x tall",
+            "319x800",
+            "360x479",
+            "0x0",
+            "20000x800",
+        ] {
+            assert_eq!(parse_window_size(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

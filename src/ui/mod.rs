@@ -170,14 +170,28 @@ fn allow_clipboard_paste() {
 #[cfg(not(all(feature = "desktop", target_os = "linux")))]
 fn allow_clipboard_paste() {}
 
+/// The viewport: phone width, and `viewport-fit=cover` so the page reaches
+/// under notches and home indicators and `env(safe-area-inset-*)` (see
+/// assets/main.css) says how far.
+pub const VIEWPORT: &str = "width=device-width, initial-scale=1, viewport-fit=cover";
+
+/// The page the webview loads (desktop and phones): Dioxus's default index,
+/// but with [`VIEWPORT`] from the first layout on instead of Dioxus's
+/// `user-scalable=no` viewport, which lacks `viewport-fit=cover`. Dioxus
+/// adds its script before `</body>`.
+pub fn index_html() -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>Heeros Mobile</title>\n\
+         <meta name=\"viewport\" content=\"{VIEWPORT}\">\n</head>\n\
+         <body>\n<div id=\"main\"></div>\n</body>\n</html>\n"
+    )
+}
+
 /// Stylesheet and viewport, shared by the app and test roots.
 #[component]
 pub fn Head() -> Element {
     rsx! {
-        document::Meta {
-            name: "viewport",
-            content: "width=device-width, initial-scale=1, viewport-fit=cover",
-        }
+        document::Meta { name: "viewport", content: VIEWPORT }
         document::Stylesheet { href: MAIN_CSS }
     }
 }
@@ -247,13 +261,36 @@ pub fn launch(boot: Boot) {
         use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
         let (width, height) = window_size();
         builder.with_cfg(
-            Config::new().with_menu(None).with_window(
-                WindowBuilder::new()
-                    .with_title("Heeros Mobile")
-                    .with_inner_size(LogicalSize::new(width, height))
-                    .with_min_inner_size(LogicalSize::new(MIN_WINDOW_SIZE.0, MIN_WINDOW_SIZE.1)),
-            ),
+            Config::new()
+                .with_custom_index(index_html())
+                .with_menu(None)
+                .with_window(
+                    WindowBuilder::new()
+                        .with_title("Heeros Mobile")
+                        .with_inner_size(LogicalSize::new(width, height))
+                        .with_min_inner_size(LogicalSize::new(
+                            MIN_WINDOW_SIZE.0,
+                            MIN_WINDOW_SIZE.1,
+                        )),
+                ),
         )
     };
+    #[cfg(all(feature = "mobile", not(feature = "desktop")))]
+    let builder = builder.with_cfg(dioxus::mobile::Config::new().with_custom_index(index_html()));
     builder.launch(App);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_index_page_has_the_safe_area_viewport_and_what_dioxus_needs() {
+        let index = super::index_html();
+        assert_eq!(index.matches("name=\"viewport\"").count(), 1);
+        assert!(index.contains(&format!("content=\"{}\"", super::VIEWPORT)));
+        assert!(super::VIEWPORT.contains("viewport-fit=cover"));
+        // Dioxus inserts its head before </head> and its loader before </body>.
+        for needed in ["</head>", "<div id=\"main\"></div>", "</body>"] {
+            assert!(index.contains(needed), "{needed}");
+        }
+    }
 }
