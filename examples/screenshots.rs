@@ -1,0 +1,246 @@
+//! Regenerates docs/screenshots/<W>x<H>/*.png: every screen and state worth
+//! showing, in English, from the real window under Xvfb (xdotool clicks and
+//! keys, like tests/window_journey.rs), against a real server started here
+//! with the demo data, and the real Secret Service.
+//!
+//! Run it through `bash scripts/screenshots.sh` (display, D-Bus session and
+//! gnome-keyring). Arguments: window sizes, default `390x844 360x800`.
+//! `HEEROS_APP_BIN` overrides the app binary (default: the `heeros-mobile`
+//! next to this example's target directory).
+
+#[path = "../tests/support/world.rs"]
+mod world;
+#[path = "../tests/support/xwindow.rs"]
+mod xwindow;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use heeros_mobile::app_config::{parse_window_size, DEFAULT_WINDOW_SIZE};
+use heeros_mobile::session::Vault;
+use heeros_server::demo;
+use world::{World, LIISA};
+use xwindow::{pause_ms, skip_reason, App};
+
+/// Liisa (given an authenticator by `World`) goes through every screen;
+/// Matti is the one who types a wrong password. ASCII names: xdotool under
+/// Xvfb cannot type "ä" reliably.
+const MATTI: &str = "Matti Virtanen";
+const PIN: &str = "2580";
+
+/// Where to click, in window coordinates, for one window size. Found by
+/// looking at the screenshots; x is centred or scaled, y follows the layout.
+struct Layout {
+    skip: (i32, i32),
+    next: (i32, i32),
+    lang_fi: (i32, i32),
+    lang_en: (i32, i32),
+    username: (i32, i32),
+    code: (i32, i32),
+    pin_1: (i32, i32),
+    unlock_pin: (i32, i32),
+    header: (i32, i32),
+    log_out: (i32, i32),
+}
+
+impl Layout {
+    fn new(width: i32, height: i32) -> Layout {
+        let mid = width / 2;
+        Layout {
+            skip: (width - 38, 26),
+            // Right half: the only button on step 1, Next beside Back later.
+            next: (width * 3 / 4, height - 44),
+            lang_fi: (width - 39, 28),
+            lang_en: (width - 88, 28),
+            username: (mid, 233),
+            code: (mid - 45, 234),
+            pin_1: (mid, 258),
+            unlock_pin: (mid, 212),
+            header: (mid, 38),
+            log_out: (mid, height - 44),
+        }
+    }
+}
+
+/// An address nothing listens on: the "offline" login.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn app_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("HEEROS_APP_BIN") {
+        return bin.into();
+    }
+    let exe = std::env::current_exe().unwrap();
+    // target/debug/examples/screenshots -> target/debug/heeros-mobile
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join(format!("heeros-mobile{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: cargo build --bin heeros-mobile (or set HEEROS_APP_BIN)",
+        bin.display()
+    );
+    bin
+}
+
+/// Every screen and state at one window size, into `out`.
+fn take_all(size: (u32, u32), out: &Path) {
+    let (width, height) = (size.0 as i32, size.1 as i32);
+    let at = Layout::new(width, height);
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::start(dir.path());
+    let service = format!(
+        "fi.heeros.mobile.screenshots.{}.{width}x{height}",
+        std::process::id()
+    );
+    let vault = Vault::platform()
+        .expect("a Secret Service")
+        .with_service(&service);
+    let data_dir = dir.path().join("app").to_string_lossy().into_owned();
+    let size_env = format!("{width}x{height}");
+    let bin = app_binary();
+    let launch_with = |api_url: &str, extra: &[(&str, &str)]| {
+        let mut env = vec![
+            ("HEEROS_API_URL", api_url),
+            ("HEEROS_DATA_DIR", data_dir.as_str()),
+            ("HEEROS_VAULT_SERVICE", service.as_str()),
+            ("HEEROS_WINDOW_SIZE", size_env.as_str()),
+        ];
+        env.extend_from_slice(extra);
+        let app = App::launch(&bin, &env, out);
+        let g = app.geometry();
+        assert_eq!(
+            (g.width, g.height),
+            (width, height),
+            "the window is not {size_env}"
+        );
+        app
+    };
+    let launch = |api_url: &str| launch_with(api_url, &[]);
+    let log_in = |app: &App, name: &str, password: &str| {
+        app.fill_two_and_send(at.username, name, password);
+        pause_ms(2000);
+    };
+
+    // First start: the intro, the login, Finnish, a wrong password.
+    let app = launch(&world.base_url);
+    for step in 1..=5 {
+        if step > 1 {
+            app.click(at.next);
+            pause_ms(500);
+        }
+        app.shot(&format!("intro-{step}"));
+    }
+    app.click(at.skip);
+    pause_ms(1000);
+    app.shot("login");
+    app.click(at.lang_fi);
+    pause_ms(1000);
+    app.shot("login-fi");
+    app.click(at.lang_en);
+    pause_ms(1000);
+    log_in(&app, MATTI, "not-the-password");
+    app.shot("login-wrong-credentials");
+    app.kill();
+
+    // No server: the same login, offline.
+    let app = launch(&closed_port_url());
+    log_in(&app, LIISA, demo::DEMO_PASSWORD);
+    app.shot("login-offline");
+    app.kill();
+
+    // The server again: code (wrong, then right), PIN (mismatch, then
+    // right), home, company menu.
+    let app = launch(&world.base_url);
+    log_in(&app, LIISA, demo::DEMO_PASSWORD);
+    app.shot("code");
+    let code = world.code_now();
+    let wrong: u32 = (code.parse::<u32>().unwrap() + 500_000) % 1_000_000;
+    app.click(at.code);
+    app.type_fast(&format!("{wrong:06}"));
+    app.enter();
+    pause_ms(2000);
+    app.shot("code-wrong");
+    assert!(world.devices().is_empty(), "a wrong code made a device");
+    app.click(at.code);
+    app.key(&["ctrl+a"]);
+    world.enter_code(&app);
+    pause_ms(1000);
+    app.shot("pin-setup");
+    app.fill_two_and_send(at.pin_1, PIN, "2581");
+    pause_ms(1000);
+    app.shot("pin-setup-mismatch");
+    app.fill_two_and_send(at.pin_1, PIN, PIN);
+    app.wait_until(
+        "the login in the secure store",
+        Duration::from_secs(20),
+        || vault.stored_keys().unwrap().contains(&"login"),
+    );
+    pause_ms(1000);
+    app.shot("home");
+    app.click(at.header);
+    pause_ms(500);
+    app.shot("company-menu");
+    app.kill();
+
+    // Relaunch: unlock (a wrong PIN, then the right one), log out.
+    let app = launch(&world.base_url);
+    app.shot("unlock");
+    app.click(at.unlock_pin);
+    app.type_fast("1111");
+    app.enter();
+    app.wait_until("a wrong PIN counted", Duration::from_secs(20), || {
+        world.devices()[0].failed_unlocks == 1
+    });
+    pause_ms(1000);
+    app.shot("unlock-wrong-pin");
+    app.click(at.unlock_pin);
+    app.key(&["ctrl+a"]);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_until("the unlock", Duration::from_secs(20), || {
+        world.devices()[0].failed_unlocks == 0
+    });
+    pause_ms(1000);
+    app.click(at.header);
+    app.click(at.log_out);
+    app.wait_until("the logout", Duration::from_secs(10), || {
+        world.devices()[0].revoked.as_deref() == Some("logout")
+    });
+    pause_ms(1000);
+    app.shot("login-logged-out");
+    app.kill();
+
+    // Dark mode (GTK's dark theme sets prefers-color-scheme: dark).
+    let app = launch_with(&world.base_url, &[("GTK_THEME", "Adwaita:dark")]);
+    app.shot("login-dark");
+    app.kill();
+    let _ = vault.wipe_everything();
+}
+
+fn main() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("screenshots: cannot run here: {reason}; use bash scripts/screenshots.sh");
+        std::process::exit(2);
+    }
+    let mut sizes: Vec<(u32, u32)> = std::env::args()
+        .skip(1)
+        .map(|arg| parse_window_size(&arg).unwrap_or_else(|| panic!("not WxH: {arg}")))
+        .collect();
+    if sizes.is_empty() {
+        sizes = vec![DEFAULT_WINDOW_SIZE, (360, 800)];
+    }
+    for (width, height) in sizes {
+        let out = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots")
+            .join(format!("{width}x{height}"));
+        take_all((width, height), &out);
+        println!("screenshots: {}", out.display());
+    }
+}

@@ -1,0 +1,82 @@
+//! The server side of the real-window drives (`tests/window_journey.rs`,
+//! `examples/screenshots.rs`): a real server on loopback with the demo data,
+//! Liisa Korhonen given an authenticator, and what the drives check on it.
+//! Included with `#[path]` next to `xwindow`.
+
+#![allow(dead_code)] // each includer uses its own part
+
+use std::path::Path;
+use std::time::Duration;
+
+use heeros_server::{admin, demo, spawn_loopback, Clock, Db, Running};
+
+use crate::xwindow::App;
+
+/// Liisa has three companies; she gets an authenticator here. (An ASCII
+/// name: xdotool under Xvfb cannot type "ä" reliably; non-ASCII names are
+/// covered by the session and server tests.)
+pub const LIISA: &str = "Liisa Korhonen";
+
+pub struct World {
+    pub rt: tokio::runtime::Runtime,
+    pub db: Db,
+    pub base_url: String,
+    pub liisa: i64,
+    _server: Running,
+}
+
+impl World {
+    /// The server, its SQLite file in `dir`.
+    pub fn start(dir: &Path) -> World {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (server, liisa) = rt.block_on(async {
+            let url = heeros_server::db::sqlite_url(&dir.join("server.sqlite"));
+            let server = spawn_loopback(&url, Clock::system()).await.unwrap();
+            demo::seed(&server.db, chrono::Utc::now()).await.unwrap();
+            let (liisa, _) = admin::find_user(&server.db, LIISA).await.unwrap();
+            admin::enroll_totp(&server.db, LIISA, Some(demo::MAIJA_TOTP_SECRET))
+                .await
+                .unwrap();
+            (server, liisa)
+        });
+        World {
+            db: server.db.clone(),
+            base_url: server.base_url.clone(),
+            liisa,
+            rt,
+            _server: server,
+        }
+    }
+
+    /// Liisa's device sessions.
+    pub fn devices(&self) -> Vec<admin::DeviceRow> {
+        self.rt
+            .block_on(admin::list_devices(&self.db, Some(LIISA)))
+            .unwrap()
+    }
+
+    pub fn current_company(&self) -> i64 {
+        self.rt
+            .block_on(heeros_server::auth::me(&self.db, self.liisa))
+            .unwrap()
+            .current_company_id
+    }
+
+    /// Liisa's current authenticator code.
+    pub fn code_now(&self) -> String {
+        heeros_server::totp::code_at(demo::MAIJA_TOTP_SECRET, chrono::Utc::now())
+    }
+
+    /// Types Liisa's current code as a person would ("123 456") into the
+    /// focused field, sends it and waits for the device session it makes.
+    pub fn enter_code(&self, app: &App) {
+        let code = self.code_now();
+        app.type_fast(&format!("{} {}", &code[..3], &code[3..]));
+        app.enter();
+        app.wait_until(
+            "a device session after the code",
+            Duration::from_secs(15),
+            || self.devices().len() == 1,
+        );
+    }
+}
