@@ -59,7 +59,6 @@ fn once(binary: &Path, title: &str, env: &[(String, String)]) -> (Duration, u64)
     let mut child = Command::new(binary)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("start the app");
     let deadline = start + Duration::from_secs(60);

@@ -10,6 +10,8 @@ use crate::stats::Samples;
 
 pub struct Storm {
     pub logins_per_s: f64,
+    /// CPU the load generator itself used, in cores (it shares the machine).
+    pub client_cores: f64,
     pub login_failures: u64,
     pub me: Samples,
     pub unlock: Samples,
@@ -28,6 +30,7 @@ pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
     let ok = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
+    let cpu_before = own_cpu_seconds();
     let mut tasks = Vec::new();
     for _ in 0..workers {
         let (client, base, ok, failed) =
@@ -65,9 +68,23 @@ pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
     let elapsed = start.elapsed().as_secs_f64();
     Storm {
         logins_per_s: ok.load(Ordering::Relaxed) as f64 / elapsed,
+        client_cores: (own_cpu_seconds() - cpu_before) / elapsed,
         login_failures: failed.load(Ordering::Relaxed),
         me,
         unlock,
         cheap_failures,
     }
+}
+
+/// User + system CPU seconds of this process so far (Linux /proc).
+fn own_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the ")" of the command name: utime and stime are 12th and 13th.
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i)?.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
 }

@@ -58,7 +58,7 @@ impl Auth {
             (Kind::Name, throttle::key(Kind::Name, &name_key)),
             (Kind::Address, throttle::key(Kind::Address, client)),
         ];
-        throttle::check(&self.db, &keys, now).await?;
+        let has_failures = throttle::check(&self.db, &keys, now).await?;
 
         let user = if name_key.is_empty() || name_key.chars().count() > names::MAX_NAME_CHARS {
             None
@@ -82,7 +82,9 @@ impl Auth {
             throttle::record_failure(&self.db, &keys, now).await?;
             return Err(ApiError::InvalidCredentials);
         };
-        throttle::clear(&self.db, &keys[0].1).await?;
+        if has_failures {
+            throttle::clear(&self.db, &keys[0].1).await?;
+        }
 
         let device_name = label(&req.device_name, 100);
         let platform = label(&req.platform, 40);
@@ -191,11 +193,6 @@ async fn issue_access_token(
 ) -> Result<(String, DateTime<Utc>), ApiError> {
     let token = secrets::random_token(32);
     let expires = now + Duration::minutes(ACCESS_TOKEN_MINUTES);
-    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1 AND expires_at <= $2")
-        .bind(device_id)
-        .bind(now.timestamp())
-        .execute(&db.pool)
-        .await?;
     sqlx::query(
         "INSERT INTO access_tokens (token_hash, device_id, expires_at) VALUES ($1, $2, $3)",
     )
@@ -317,6 +314,13 @@ pub async fn unlock(db: &Db, req: UnlockRequest, now: DateTime<Utc>) -> Result<U
     if reset.rows_affected() != 1 {
         return Err(ApiError::DeviceRevoked);
     }
+    // A device collects one token per unlock: the dead ones go here (a new
+    // device from login has none, so login skips this).
+    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1 AND expires_at <= $2")
+        .bind(&req.device_id)
+        .bind(now.timestamp())
+        .execute(&db.pool)
+        .await?;
     let (access_token, access_expires_at) = issue_access_token(db, &req.device_id, now).await?;
     let me = me(db, user_id).await?;
     Ok(Unlocked {

@@ -71,6 +71,9 @@ impl Db {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        // WAL + NORMAL: durable across crashes of the process;
+                        // a power cut may lose the last commits, never corrupt.
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                     }
                     Ok(())

@@ -71,28 +71,36 @@ pub fn key(kind: Kind, value: &str) -> String {
 }
 
 /// Refuses an attempt that arrives while a key is locked or backing off.
-pub async fn check(db: &Db, keys: &[(Kind, String)], now: DateTime<Utc>) -> Result<(), ApiError> {
-    let now_s = now.timestamp();
-    let mut wait = 0i64;
-    for (kind, k) in keys {
-        let row = sqlx::query("SELECT failures, blocked_until FROM throttle WHERE key = $1")
-            .bind(k)
-            .fetch_optional(&db.pool)
+/// Returns whether any of the keys has failures on record (so a success
+/// knows whether there is anything to clear).
+pub async fn check(
+    db: &Db,
+    keys: &[(Kind, String); 2],
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let rows =
+        sqlx::query("SELECT key, failures, blocked_until FROM throttle WHERE key IN ($1, $2)")
+            .bind(&keys[0].1)
+            .bind(&keys[1].1)
+            .fetch_all(&db.pool)
             .await?;
-        let Some(row) = row else { continue };
-        let failures: i64 = row.try_get(0)?;
-        let blocked_until: i64 = row.try_get(1)?;
-        if *kind == Kind::Name && failures >= LOCK_AFTER {
+    let mut wait = 0i64;
+    for row in &rows {
+        let key: String = row.try_get(0)?;
+        let failures: i64 = row.try_get(1)?;
+        let blocked_until: i64 = row.try_get(2)?;
+        let kind = keys.iter().find(|(_, k)| *k == key).map(|(kind, _)| *kind);
+        if kind == Some(Kind::Name) && failures >= LOCK_AFTER {
             return Err(ApiError::AccountLocked);
         }
-        wait = wait.max(blocked_until - now_s);
+        wait = wait.max(blocked_until - now.timestamp());
     }
     if wait > 0 {
         return Err(ApiError::RateLimited {
             retry_after_s: wait as u64,
         });
     }
-    Ok(())
+    Ok(!rows.is_empty())
 }
 
 /// Counts one failure against each key and sets its back-off.
