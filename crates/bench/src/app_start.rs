@@ -43,6 +43,13 @@ fn children(pid: u32) -> Vec<u32> {
         .collect()
 }
 
+fn descendants(pid: u32) -> Vec<u32> {
+    children(pid)
+        .into_iter()
+        .flat_map(|c| std::iter::once(c).chain(descendants(c)))
+        .collect()
+}
+
 /// Proportional set size of a process and all its descendants, KiB.
 fn tree_pss_kib(pid: u32) -> u64 {
     let own = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
@@ -75,6 +82,10 @@ fn once(binary: &Path, title: &str, env: &[(String, String)]) -> (Duration, u64)
     let painted = start.elapsed();
     std::thread::sleep(Duration::from_secs(2));
     let pss = tree_pss_kib(child.id());
+    // WebKit's helper processes hold X connections too: end the whole tree.
+    for pid in descendants(child.id()) {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
     let _ = child.kill();
     let _ = child.wait();
     std::thread::sleep(Duration::from_millis(500));

@@ -41,7 +41,7 @@ struct Args {
     #[arg(long)]
     bare_binary: Option<std::path::PathBuf>,
     /// Launches of each window for the start-up medians.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 3)]
     start_runs: usize,
 }
 
