@@ -1,11 +1,12 @@
-//! Start-up (UI-free): where the app keeps its data, which server it talks
-//! to, and the session store built from them. On the desktop with the
-//! `demo-server` feature, and unless `HEEROS_API_URL` is set, an embedded
-//! demo server is started and its logins are printed to the terminal.
+//! Start-up configuration (UI-free): where the app keeps its data, which
+//! server it talks to, the desktop window's size, and the session store
+//! built from them. Without a configured server the embedded demo server
+//! starts (`demo`, desktop only).
 
 use std::path::PathBuf;
 
-use crate::i18n::{device_language, Lang};
+use crate::i18n::device_language;
+use crate::lang::Lang;
 use crate::session::vault::VaultError;
 use crate::session::{ApiClient, DeviceInfo, SessionStore, Vault};
 
@@ -97,7 +98,7 @@ pub fn parse_window_size(text: &str) -> Option<(u32, u32)> {
 pub fn adopt_device_language(vault: &Vault, device: Lang) -> Result<(), VaultError> {
     let mut prefs = vault.load_preferences()?;
     if prefs.language.is_none() {
-        prefs.language = Some(device.code().to_owned());
+        prefs.language = Some(device);
         vault.save_preferences(&prefs)?;
     }
     Ok(())
@@ -110,7 +111,7 @@ pub fn prepare() -> Result<SessionStore, StartupFailure> {
             println!("Heeros Mobile: using the server at {url}");
             url
         }
-        None => embedded_server_url()?,
+        None => crate::demo::embedded_server_url()?,
     };
     let api = ApiClient::new(&base_url)
         .map_err(|e| StartupFailure::Other(format!("API URL {base_url}: {e}")))?;
@@ -125,123 +126,6 @@ pub fn prepare() -> Result<SessionStore, StartupFailure> {
     Ok(SessionStore::new(api, vault, DeviceInfo::current()))
 }
 
-#[cfg(feature = "demo-server")]
-fn embedded_server_url() -> Result<String, StartupFailure> {
-    let dir = data_dir();
-    let embedded = heeros_server::demo::start_embedded(&dir).map_err(|e| {
-        StartupFailure::Other(format!(
-            "the demo server did not start in {}: {e}",
-            dir.display()
-        ))
-    })?;
-    print!("{}", demo_banner(&embedded, &dir));
-    start_code_ticker(&embedded.logins);
-    Ok(embedded.base_url)
-}
-
-#[cfg(not(feature = "demo-server"))]
-fn embedded_server_url() -> Result<String, StartupFailure> {
-    Err(StartupFailure::Other(format!(
-        "No server configured: set {ENV_API_URL} to the Heeros server's address."
-    )))
-}
-
-/// What the terminal shows about the demo server: where it runs, who can
-/// log in with which password, and how to get authenticator codes.
-#[cfg(feature = "demo-server")]
-pub fn demo_banner(embedded: &heeros_server::demo::Embedded, dir: &std::path::Path) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Heeros Mobile: embedded demo server at {}",
-        embedded.base_url
-    );
-    let _ = writeln!(out, "  data: {}", dir.display());
-    let _ = writeln!(out, "  (set {ENV_API_URL} to use another server)");
-    let _ = writeln!(out, "Demo logins:");
-    for login in &embedded.logins {
-        let _ = writeln!(
-            out,
-            "  user name: {:<22} password: {}",
-            login.username, login.password
-        );
-        let _ = writeln!(out, "    companies: {}", login.companies.join(", "));
-        match &login.totp_secret {
-            Some(secret) => {
-                let _ = writeln!(
-                    out,
-                    "    two-factor: add this secret to an authenticator app (TOTP, SHA-1, 6 digits, 30 s): {secret}"
-                );
-                let _ = writeln!(
-                    out,
-                    "    otpauth URI: otpauth://totp/Heeros:{}?secret={secret}&issuer=Heeros",
-                    percent_encode(&login.username)
-                );
-                let _ = writeln!(
-                    out,
-                    "    (the current code is also printed below every 30 s)"
-                );
-            }
-            None => {
-                let _ = writeln!(out, "    two-factor: none (no code asked)");
-            }
-        }
-    }
-    out
-}
-
-/// Percent-encodes everything but unreserved URI characters (RFC 3986).
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// Prints the current authenticator code of every demo user with a secret,
-/// once per 30-second step, from a background thread.
-#[cfg(feature = "demo-server")]
-fn start_code_ticker(logins: &[heeros_server::demo::DemoLogin]) {
-    let users: Vec<(String, String)> = logins
-        .iter()
-        .filter_map(|l| l.totp_secret.clone().map(|s| (l.username.clone(), s)))
-        .collect();
-    if users.is_empty() {
-        return;
-    }
-    let spawned = std::thread::Builder::new()
-        .name("heeros-demo-codes".into())
-        .spawn(move || {
-            let mut last_step = i64::MIN;
-            loop {
-                let now = chrono::Utc::now();
-                let step = now.timestamp().div_euclid(30);
-                if step != last_step {
-                    last_step = step;
-                    let left = 30 - now.timestamp().rem_euclid(30);
-                    for (name, secret) in &users {
-                        let code = heeros_server::totp::code_at(secret, now);
-                        println!(
-                            "[demo] authenticator code for {name}: {} {} (valid {left} s more)",
-                            &code[..code.len().min(3)],
-                            &code[code.len().min(3)..]
-                        );
-                    }
-                }
-                std::thread::sleep(std::time::Duration::from_millis(500));
-            }
-        });
-    if let Err(e) = spawned {
-        eprintln!("Heeros Mobile: could not start the demo code printer: {e}");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,22 +135,14 @@ mod tests {
         let vault = Vault::in_memory();
         adopt_device_language(&vault, Lang::Fi).unwrap();
         assert_eq!(
-            vault.load_preferences().unwrap().language.as_deref(),
-            Some("fi")
+            vault.load_preferences().unwrap().language,
+            Some(Lang::Fi)
         );
-        // A choice already made (here: "fi") is not overwritten.
+        // A choice already made (here: Finnish) is not overwritten.
         adopt_device_language(&vault, Lang::En).unwrap();
         assert_eq!(
-            vault.load_preferences().unwrap().language.as_deref(),
-            Some("fi")
-        );
-    }
-
-    #[test]
-    fn otpauth_labels_are_percent_encoded() {
-        assert_eq!(
-            percent_encode("Maija Meikäläinen"),
-            "Maija%20Meik%C3%A4l%C3%A4inen"
+            vault.load_preferences().unwrap().language,
+            Some(Lang::Fi)
         );
     }
 

@@ -6,40 +6,10 @@
 
 use crate::session::{Notice, PinProblem, SessionError};
 
-/// A supported UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Fi,
-}
+pub use crate::lang::Lang;
 
 impl Lang {
-    /// Every language, in the order the switch shows them.
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fi];
-
-    /// The code stored in preferences ("en", "fi").
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fi => "fi",
-        }
-    }
-
-    /// Reads a language code or a POSIX locale ("fi", "fi_FI.UTF-8",
-    /// "en-GB"); anything unknown is English.
-    pub fn from_code(code: &str) -> Lang {
-        let lower = code.trim().to_ascii_lowercase();
-        if lower == "fi"
-            || lower.starts_with("fi_")
-            || lower.starts_with("fi-")
-            || lower.starts_with("fi.")
-        {
-            Lang::Fi
-        } else {
-            Lang::En
-        }
-    }
-
+    /// Every text of the app in this language.
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::En => &EN,
@@ -58,7 +28,7 @@ pub fn device_language() -> Lang {
 pub fn device_language_from(get: impl Fn(&str) -> Option<String>) -> Lang {
     for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
         if let Some(v) = get(key).filter(|v| !v.trim().is_empty()) {
-            return Lang::from_code(&v);
+            return Lang::from_locale(&v);
         }
     }
     Lang::En
@@ -169,7 +139,9 @@ pub struct Texts {
     pub err_offline: &'static str,
     pub err_server: &'static str,
     pub err_storage: &'static str,
-    pub err_wrong_phase: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_kdf: &'static str,
+    pub err_config: &'static str,
     pub try_again: &'static str,
 
     // Start-up failure
@@ -247,7 +219,9 @@ impl Texts {
             SessionError::Offline => self.err_offline.to_string(),
             SessionError::Server(_) => self.err_server.to_string(),
             SessionError::Storage(_) => self.err_storage.to_string(),
-            SessionError::WrongPhase => self.err_wrong_phase.to_string(),
+            SessionError::Forbidden => self.err_forbidden.to_string(),
+            SessionError::Kdf(_) => self.err_kdf.to_string(),
+            SessionError::Config(_) => self.err_config.to_string(),
         }
     }
 }
@@ -361,7 +335,9 @@ pub static EN: Texts = Texts {
     err_offline: "Cannot reach Heeros. Check your connection and try again.",
     err_server: "Something went wrong at Heeros. Try again in a moment.",
     err_storage: "The secure storage of this device is not available. Heeros Mobile cannot keep your login safe.",
-    err_wrong_phase: "That is not possible right now. Go back and try again.",
+    err_forbidden: "You no longer have rights to that company. Ask your Heeros administrator if you need them.",
+    err_kdf: "Your PIN could not be processed on this device. Log out and log in again.",
+    err_config: "Heeros Mobile is set up with a wrong server address. Contact your Heeros administrator.",
     try_again: "Try again",
 
     startup_failed_title: "Heeros Mobile cannot start",
@@ -483,7 +459,9 @@ pub static FI: Texts = Texts {
     err_offline: "Heerokseen ei saada yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.",
     err_server: "Heeroksessa tapahtui virhe. Yritä hetken kuluttua uudelleen.",
     err_storage: "Laitteen suojattu tallennustila ei ole käytettävissä. Heeros Mobile ei voi säilyttää kirjautumistasi turvallisesti.",
-    err_wrong_phase: "Se ei ole nyt mahdollista. Palaa takaisin ja yritä uudelleen.",
+    err_forbidden: "Sinulla ei ole enää oikeuksia tähän yritykseen. Pyydä niitä tarvittaessa Heeros-pääkäyttäjältäsi.",
+    err_kdf: "PIN-koodiasi ei voitu käsitellä tällä laitteella. Kirjaudu ulos ja kirjaudu uudelleen sisään.",
+    err_config: "Heeros Mobiilin palvelinosoite on asetettu väärin. Ota yhteyttä Heeros-pääkäyttäjääsi.",
     try_again: "Yritä uudelleen",
 
     startup_failed_title: "Heeros Mobile ei käynnisty",
@@ -499,21 +477,6 @@ pub static FI: Texts = Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn locale_strings_pick_the_language() {
-        for (code, lang) in [
-            ("fi", Lang::Fi),
-            ("fi_FI.UTF-8", Lang::Fi),
-            ("FI-fi", Lang::Fi),
-            ("en_GB.UTF-8", Lang::En),
-            ("C.UTF-8", Lang::En),
-            ("sv_FI", Lang::En),
-            ("", Lang::En),
-        ] {
-            assert_eq!(Lang::from_code(code), lang, "{code}");
-        }
-    }
 
     #[test]
     fn lc_all_wins_over_lang() {
@@ -565,6 +528,7 @@ mod tests {
         assert!(EN
             .error(&SessionError::PinPolicy(PinProblem::Sequence))
             .contains("1234"));
+        assert!(EN.error(&SessionError::Forbidden).contains("rights"));
         // No error text leaks the inner detail of a server or storage fault.
         assert!(!EN
             .error(&SessionError::Server("secret detail".into()))

@@ -8,7 +8,7 @@ fn main() {
     // demo logins and codes, not for every request of the embedded server.
     let _ = dioxus::logger::init(dioxus::logger::tracing::Level::WARN);
     let boot = match app_config::prepare() {
-        Ok(store) => ui::Boot::Ready(store),
+        Ok(store) => ui::Boot::Ready(ui::StoreSlot::new(store)),
         Err(failure) => {
             eprintln!("Heeros Mobile cannot start: {failure:?}");
             ui::Boot::Failed(failure)

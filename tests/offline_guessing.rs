@@ -60,18 +60,18 @@ async fn stored_data_plus_10000_offline_pin_guesses_cannot_tell_the_right_pin() 
     demo::seed(&server.db, Utc::now()).await.unwrap();
     let api = ApiClient::new(&server.base_url).unwrap();
     let vault = Vault::in_memory();
-    let app = SessionStore::with_kdf(
+    let mut app = SessionStore::new(
         api.clone(),
         vault.clone(),
         DeviceInfo::new("Test phone", "test"),
-        CHEAP,
-    );
-    app.start(Utc::now()).await.unwrap();
+    )
+    .with_kdf(CHEAP);
+    app.start().await.unwrap();
     app.finish_intro().await.unwrap();
-    app.submit_login("Matti Virtanen", demo::DEMO_PASSWORD, Utc::now())
+    app.submit_login("Matti Virtanen", demo::DEMO_PASSWORD)
         .await
         .unwrap();
-    let home = app.set_pin(RIGHT_PIN, RIGHT_PIN, Utc::now()).await.unwrap();
+    let home = app.set_pin(RIGHT_PIN, RIGHT_PIN).await.unwrap();
     assert_eq!(home.phase, Phase::Home);
 
     // What a thief copies: the raw stored entry.

@@ -7,9 +7,10 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use heeros_mobile::session::pin::{KdfParams, WrappedSecret};
-use heeros_mobile::session::vault::{Preferences, StoredLogin, LOGIN_KEY, PREFERENCES_KEY};
+use heeros_mobile::lang::Lang;
+use heeros_mobile::session::vault::{Preferences, StoredLogin, VaultError, LOGIN_KEY, PREFERENCES_KEY};
 use heeros_mobile::session::{
-    ApiClient, DeviceInfo, Notice, Phase, SessionError, SessionStore, Vault,
+    ApiClient, DeviceInfo, Notice, Phase, SessionStore, Vault,
 };
 
 fn unique_service(test: &str) -> String {
@@ -61,17 +62,19 @@ fn login(expires: DateTime<Utc>) -> StoredLogin {
         wrapped_secret: StoredLogin::encode_wrapped(&WrappedSecret([42; 32])),
         salt: StoredLogin::encode_salt(&[24; 16]),
         kdf: KdfParams::BASELINE,
-        login_expires_at: expires,
-        user: heeros_api::User {
-            id: 7,
-            display_name: "Maija Meikäläinen".into(),
+        account: heeros_api::Account {
+            login_expires_at: expires,
+            user: heeros_api::User {
+                id: 7,
+                display_name: "Maija Meikäläinen".into(),
+            },
+            companies: vec![heeros_api::Company {
+                id: 3,
+                name: "Heeros Demo Oy".into(),
+                business_id: "1234567-8".into(),
+            }],
+            current_company_id: 3,
         },
-        companies: vec![heeros_api::Company {
-            id: 3,
-            name: "Heeros Demo Oy".into(),
-            business_id: "1234567-8".into(),
-        }],
-        current_company_id: 3,
     }
 }
 
@@ -80,11 +83,11 @@ fn platform_store_failure_is_a_storage_error_not_a_panic() {
     // Whatever this machine has, asking for the platform store answers.
     match Vault::platform() {
         Ok(vault) => eprintln!("platform store present: {}", vault.store_vendor()),
-        Err(SessionError::Storage(why)) => {
+        Err(VaultError::Unavailable(why)) => {
             assert!(!why.is_empty());
             eprintln!("platform store absent, as a clear error: {why}");
         }
-        Err(other) => panic!("expected SessionError::Storage, got {other:?}"),
+        Err(other) => panic!("expected VaultError::Unavailable, got {other:?}"),
     }
 }
 
@@ -98,7 +101,7 @@ fn secret_service_keeps_the_login_and_wipe_removes_it() {
     vault
         .save_preferences(&Preferences {
             intro_seen: true,
-            language: Some("fi".into()),
+            language: Some(Lang::Fi),
         })
         .unwrap();
 
@@ -134,7 +137,7 @@ async fn the_journey_runs_over_the_real_secret_service() {
     let dir = tempfile::tempdir().unwrap();
     let url = heeros_server::db::sqlite_url(&dir.path().join("server.sqlite"));
     let start = Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap();
-    let clock = heeros_server::Clock::manual(start);
+    let clock = heeros_server::Clock::manual();
     let server = heeros_server::spawn_loopback(&url, clock.clone())
         .await
         .unwrap();
@@ -150,29 +153,30 @@ async fn the_journey_runs_over_the_real_secret_service() {
             vault.clone(),
             DeviceInfo::current(),
         )
+        .with_clock(clock.clone())
     };
 
-    let first = app();
-    let snap = first.start(start).await.unwrap();
+    let mut first = app();
+    let snap = first.start().await.unwrap();
     assert_eq!(snap.phase, Phase::Intro { step: 0 });
     first.finish_intro().await.unwrap();
     first
-        .submit_login(&demo.username, &demo.password, start)
+        .submit_login(&demo.username, &demo.password)
         .await
         .unwrap();
     assert_eq!(
-        first.set_pin("2580", "2580", start).await.unwrap().phase,
+        first.set_pin("2580", "2580").await.unwrap().phase,
         Phase::Home
     );
     drop(first);
 
-    let second = app();
-    assert_eq!(second.start(start).await.unwrap().phase, Phase::Unlock);
+    let mut second = app();
+    assert_eq!(second.start().await.unwrap().phase, Phase::Unlock);
     assert_eq!(
-        second.unlock("2580", start).await.unwrap().phase,
+        second.unlock("2580").await.unwrap().phase,
         Phase::Home
     );
-    let snap = second.logout(start).await;
+    let snap = second.logout().await;
     assert_eq!(snap.notice, Some(Notice::LoggedOut));
 
     let check = vault.clone();

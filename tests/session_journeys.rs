@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use heeros_api::Account;
+use heeros_mobile::lang::Lang;
 use heeros_mobile::session::vault::{LOGIN_KEY, PREFERENCES_KEY};
 use heeros_mobile::session::{
     ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
@@ -141,18 +143,25 @@ impl World {
 
     /// A freshly launched app over this device's vault.
     fn app(&self) -> SessionStore {
+        self.app_with_clock(self.clock.clone())
+    }
+
+    /// A freshly launched app whose clock is `clock` (a phone whose clock
+    /// differs from the server's).
+    fn app_with_clock(&self, clock: Clock) -> SessionStore {
         let api = ApiClient::new(&self.relay.url()).unwrap();
         SessionStore::new(
             api,
             self.vault.clone(),
             DeviceInfo::new("test phone", "android"),
         )
+        .with_clock(clock)
     }
 
     /// Launches the app and gets past the intro (first launch).
     async fn launched(&self) -> SessionStore {
-        let app = self.app();
-        let snap = app.start(self.now()).await.unwrap();
+        let mut app = self.app();
+        let snap = app.start().await.unwrap();
         if matches!(snap.phase, Phase::Intro { .. }) {
             app.finish_intro().await.unwrap();
         }
@@ -161,14 +170,14 @@ impl World {
 
     /// Full login (with the code when the user has one) up to PinSetup.
     async fn logged_in(&self, name: &str) -> SessionStore {
-        let app = self.launched().await;
+        let mut app = self.launched().await;
         let demo = self.login_of(name);
         let snap = app
-            .submit_login(&demo.username, &demo.password, self.now())
+            .submit_login(&demo.username, &demo.password)
             .await
             .unwrap();
         if snap.phase == Phase::Code {
-            let snap = app.submit_code(&self.code(name), self.now()).await.unwrap();
+            let snap = app.submit_code(&self.code(name)).await.unwrap();
             assert_eq!(snap.phase, Phase::PinSetup);
         }
         assert_eq!(app.snapshot().phase, Phase::PinSetup);
@@ -177,8 +186,8 @@ impl World {
 
     /// Full login and PIN set: Home.
     async fn at_home(&self, name: &str) -> SessionStore {
-        let app = self.logged_in(name).await;
-        let snap = app.set_pin(PIN, PIN, self.now()).await.unwrap();
+        let mut app = self.logged_in(name).await;
+        let snap = app.set_pin(PIN, PIN).await.unwrap();
         assert_eq!(snap.phase, Phase::Home);
         app
     }
@@ -202,8 +211,16 @@ impl World {
     }
 }
 
+fn account(snap: &Snapshot) -> &Account {
+    snap.account.as_ref().expect("someone is signed in")
+}
+
+fn current(snap: &Snapshot) -> Option<i64> {
+    snap.current_company().map(|c| c.id)
+}
+
 fn company_ids(snap: &Snapshot) -> Vec<i64> {
-    snap.companies.iter().map(|c| c.id).collect()
+    account(snap).companies.iter().map(|c| c.id).collect()
 }
 
 // ---------------------------------------------------------------- login
@@ -211,8 +228,8 @@ fn company_ids(snap: &Snapshot) -> Vec<i64> {
 #[tokio::test]
 async fn first_login_without_authenticator_goes_password_pin_home() {
     let w = World::new().await;
-    let app = w.app();
-    let snap = app.start(w.now()).await.unwrap();
+    let mut app = w.app();
+    let snap = app.start().await.unwrap();
     assert_eq!(
         snap.phase,
         Phase::Intro { step: 0 },
@@ -223,7 +240,7 @@ async fn first_login_without_authenticator_goes_password_pin_home() {
 
     let demo = w.login_of(MATTI);
     let snap = app
-        .submit_login(&demo.username, &demo.password, w.now())
+        .submit_login(&demo.username, &demo.password)
         .await
         .unwrap();
     assert_eq!(
@@ -231,33 +248,33 @@ async fn first_login_without_authenticator_goes_password_pin_home() {
         Phase::PinSetup,
         "no authenticator: straight to PIN"
     );
-    assert_eq!(snap.user.as_ref().unwrap().display_name, MATTI);
-    assert_eq!(snap.companies.len(), 1);
+    assert_eq!(snap.user().unwrap().display_name, MATTI);
+    assert_eq!(account(&snap).companies.len(), 1);
     assert_eq!(
-        snap.login_expires_at,
-        Some(w.now() + Duration::days(90)),
+        account(&snap).login_expires_at,
+        w.now() + Duration::days(90),
         "90 days from this login"
     );
 
-    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    let snap = app.set_pin(PIN, PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Home);
-    assert_eq!(snap.current_company_id, Some(snap.companies[0].id));
+    assert_eq!(current(&snap), Some(account(&snap).companies[0].id));
     assert_eq!(w.stored(), vec![LOGIN_KEY, PREFERENCES_KEY]);
 }
 
 #[tokio::test]
 async fn first_login_with_authenticator_asks_the_code_before_the_pin() {
     let w = World::new().await;
-    let app = w.launched().await;
+    let mut app = w.launched().await;
     let demo = w.login_of(MAIJA);
     let snap = app
-        .submit_login(&demo.username, &demo.password, w.now())
+        .submit_login(&demo.username, &demo.password)
         .await
         .unwrap();
     assert_eq!(snap.phase, Phase::Code);
-    assert_eq!(snap.user, None, "nobody is logged in before the code");
+    assert_eq!(snap.account, None, "nobody is logged in before the code");
 
-    let err = app.submit_code("000000", w.now()).await.unwrap_err();
+    let err = app.submit_code("000000").await.unwrap_err();
     assert_eq!(err, SessionError::CodeInvalid { attempts_left: 4 });
     assert_eq!(
         app.snapshot().phase,
@@ -265,11 +282,11 @@ async fn first_login_with_authenticator_asks_the_code_before_the_pin() {
         "a wrong code stays on Code"
     );
 
-    let snap = app.submit_code(&w.code(MAIJA), w.now()).await.unwrap();
+    let snap = app.submit_code(&w.code(MAIJA)).await.unwrap();
     assert_eq!(snap.phase, Phase::PinSetup);
-    assert_eq!(snap.user.as_ref().unwrap().display_name, MAIJA);
-    assert_eq!(snap.companies.len(), 2);
-    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    assert_eq!(snap.user().unwrap().display_name, MAIJA);
+    assert_eq!(account(&snap).companies.len(), 2);
+    let snap = app.set_pin(PIN, PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Home);
 }
 
@@ -286,13 +303,13 @@ async fn pasted_codes_with_spaces_and_dashes_are_accepted() {
     for (i, paste) in cases.iter().enumerate() {
         // A new 30 s step each time: the server never takes a step twice.
         w.advance(Duration::seconds(30));
-        let app = w.launched().await;
+        let mut app = w.launched().await;
         let demo = w.login_of(MAIJA);
-        app.submit_login(&demo.username, &demo.password, w.now())
+        app.submit_login(&demo.username, &demo.password)
             .await
             .unwrap();
         let pasted = paste(&w.code(MAIJA));
-        let snap = app.submit_code(&pasted, w.now()).await.unwrap();
+        let snap = app.submit_code(&pasted).await.unwrap();
         assert_eq!(snap.phase, Phase::PinSetup, "case {i}: {pasted:?}");
         app.back_to_login();
     }
@@ -301,15 +318,15 @@ async fn pasted_codes_with_spaces_and_dashes_are_accepted() {
 #[tokio::test]
 async fn wrong_password_stays_on_login_and_empty_fields_are_refused_locally() {
     let w = World::new().await;
-    let app = w.launched().await;
+    let mut app = w.launched().await;
     let err = app
-        .submit_login(MATTI, "not-the-password", w.now())
+        .submit_login(MATTI, "not-the-password")
         .await
         .unwrap_err();
     assert_eq!(err, SessionError::InvalidCredentials);
     assert_eq!(app.snapshot().phase, Phase::Login);
     for (user, password) in [("", "x"), ("   ", "x"), (MATTI, "")] {
-        let err = app.submit_login(user, password, w.now()).await.unwrap_err();
+        let err = app.submit_login(user, password).await.unwrap_err();
         assert_eq!(err, SessionError::MissingInput, "{user:?}/{password:?}");
     }
     assert_eq!(w.stored(), vec![PREFERENCES_KEY]);
@@ -318,13 +335,13 @@ async fn wrong_password_stays_on_login_and_empty_fields_are_refused_locally() {
 #[tokio::test]
 async fn a_challenge_dies_after_five_wrong_codes() {
     let w = World::new().await;
-    let app = w.launched().await;
+    let mut app = w.launched().await;
     let demo = w.login_of(MAIJA);
-    app.submit_login(&demo.username, &demo.password, w.now())
+    app.submit_login(&demo.username, &demo.password)
         .await
         .unwrap();
     for left in [4, 3, 2, 1] {
-        let err = app.submit_code("000000", w.now()).await.unwrap_err();
+        let err = app.submit_code("000000").await.unwrap_err();
         assert_eq!(
             err,
             SessionError::CodeInvalid {
@@ -332,7 +349,7 @@ async fn a_challenge_dies_after_five_wrong_codes() {
             }
         );
     }
-    let snap = app.submit_code("000000", w.now()).await.unwrap();
+    let snap = app.submit_code("000000").await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::ChallengeExpired));
 }
@@ -340,13 +357,13 @@ async fn a_challenge_dies_after_five_wrong_codes() {
 #[tokio::test]
 async fn a_challenge_dies_after_five_minutes() {
     let w = World::new().await;
-    let app = w.launched().await;
+    let mut app = w.launched().await;
     let demo = w.login_of(MAIJA);
-    app.submit_login(&demo.username, &demo.password, w.now())
+    app.submit_login(&demo.username, &demo.password)
         .await
         .unwrap();
-    let now = w.advance(Duration::minutes(5));
-    let snap = app.submit_code(&w.code(MAIJA), now).await.unwrap();
+    w.advance(Duration::minutes(5));
+    let snap = app.submit_code(&w.code(MAIJA)).await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::ChallengeExpired));
     assert_eq!(w.stored(), vec![PREFERENCES_KEY]);
@@ -357,7 +374,7 @@ async fn a_challenge_dies_after_five_minutes() {
 #[tokio::test]
 async fn pin_setup_refuses_weak_and_mismatched_pins_and_stores_nothing() {
     let w = World::new().await;
-    let app = w.logged_in(MATTI).await;
+    let mut app = w.logged_in(MATTI).await;
     for (pin, repeat, want) in [
         (
             "1234",
@@ -373,19 +390,19 @@ async fn pin_setup_refuses_weak_and_mismatched_pins_and_stores_nothing() {
         ),
         (PIN, OTHER_PIN, SessionError::PinMismatch),
     ] {
-        let err = app.set_pin(pin, repeat, w.now()).await.unwrap_err();
+        let err = app.set_pin(pin, repeat).await.unwrap_err();
         assert_eq!(err, want, "{pin}/{repeat}");
         assert_eq!(app.snapshot().phase, Phase::PinSetup);
     }
     assert_eq!(w.stored(), vec![PREFERENCES_KEY]);
-    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    let snap = app.set_pin(PIN, PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Home);
 }
 
 #[tokio::test]
 async fn an_app_killed_between_login_and_pin_setup_leaves_nothing_stored() {
     let w = World::new().await;
-    let app = w.logged_in(MAIJA).await;
+    let mut app = w.logged_in(MAIJA).await;
     assert_eq!(
         w.stored(),
         vec![PREFERENCES_KEY],
@@ -393,24 +410,25 @@ async fn an_app_killed_between_login_and_pin_setup_leaves_nothing_stored() {
     );
     drop(app); // killed
 
-    let relaunched = w.app();
-    let snap = relaunched.start(w.now()).await.unwrap();
+    let mut relaunched = w.app();
+    let snap = relaunched.start().await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, None);
-    assert_eq!(snap.user, None);
+    assert_eq!(snap.account, None);
     w.assert_no_user_data();
 }
 
 #[tokio::test]
 async fn going_back_from_pin_setup_forgets_the_pending_login() {
     let w = World::new().await;
-    let app = w.logged_in(MATTI).await;
+    let mut app = w.logged_in(MATTI).await;
     let snap = app.back_to_login();
     assert_eq!(snap.phase, Phase::Login);
-    assert_eq!(snap.user, None);
+    assert_eq!(snap.account, None);
     assert_eq!(
-        app.set_pin(PIN, PIN, w.now()).await.unwrap_err(),
-        SessionError::WrongPhase
+        app.set_pin(PIN, PIN).await.unwrap().phase,
+        Phase::Login,
+        "the forgotten login cannot be finished"
     );
     w.assert_no_user_data();
 }
@@ -418,9 +436,9 @@ async fn going_back_from_pin_setup_forgets_the_pending_login() {
 #[tokio::test]
 async fn the_device_stores_no_pin_password_code_or_plain_secret() {
     let w = World::new().await;
-    let app = w.logged_in(MAIJA).await;
+    let mut app = w.logged_in(MAIJA).await;
     let code_used = w.code(MAIJA);
-    app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    app.set_pin(PIN, PIN).await.unwrap();
     let raw = w.vault.raw_entry(LOGIN_KEY).unwrap().unwrap();
     let text = String::from_utf8(raw).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -462,28 +480,28 @@ async fn relaunch_asks_only_the_pin_and_unlocks_home() {
     let before = first.snapshot();
     drop(first);
 
-    let app = w.app();
-    let snap = app.start(w.now()).await.unwrap();
+    let mut app = w.app();
+    let snap = app.start().await.unwrap();
     assert_eq!(
         snap.phase,
         Phase::Unlock,
         "stored login: PIN only, no intro"
     );
-    assert_eq!(snap.user, before.user, "the unlock screen knows who");
-    let snap = app.unlock(PIN, w.now()).await.unwrap();
+    assert_eq!(snap.user(), before.user(), "the unlock screen knows who");
+    let snap = app.unlock(PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Home);
     assert_eq!(company_ids(&snap), company_ids(&before));
-    assert_eq!(snap.current_company_id, before.current_company_id);
+    assert_eq!(current(&snap), current(&before));
 }
 
 #[tokio::test]
 async fn five_wrong_pins_revoke_the_device_and_wipe_it() {
     let w = World::new().await;
     drop(w.at_home(MATTI).await);
-    let app = w.app();
-    app.start(w.now()).await.unwrap();
+    let mut app = w.app();
+    app.start().await.unwrap();
     for left in [4, 3, 2, 1] {
-        let err = app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+        let err = app.unlock(OTHER_PIN).await.unwrap_err();
         assert_eq!(
             err,
             SessionError::PinIncorrect {
@@ -493,14 +511,14 @@ async fn five_wrong_pins_revoke_the_device_and_wipe_it() {
         assert_eq!(app.snapshot().phase, Phase::Unlock);
         assert_eq!(w.stored(), vec![LOGIN_KEY, PREFERENCES_KEY]);
     }
-    let snap = app.unlock(OTHER_PIN, w.now()).await.unwrap();
+    let snap = app.unlock(OTHER_PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
-    assert_eq!(snap.user, None);
+    assert_eq!(snap.account, None);
     w.assert_no_user_data();
 
     // Even the right PIN is useless now; a relaunch shows Login.
-    let snap = w.app().start(w.now()).await.unwrap();
+    let snap = w.app().start().await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
 }
 
@@ -508,15 +526,15 @@ async fn five_wrong_pins_revoke_the_device_and_wipe_it() {
 async fn a_right_pin_resets_the_wrong_pin_count() {
     let w = World::new().await;
     drop(w.at_home(MATTI).await);
-    let app = w.app();
-    app.start(w.now()).await.unwrap();
+    let mut app = w.app();
+    app.start().await.unwrap();
     for _ in 0..4 {
-        app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+        app.unlock(OTHER_PIN).await.unwrap_err();
     }
-    app.unlock(PIN, w.now()).await.unwrap();
-    let app = w.app();
-    app.start(w.now()).await.unwrap();
-    let err = app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+    app.unlock(PIN).await.unwrap();
+    let mut app = w.app();
+    app.start().await.unwrap();
+    let err = app.unlock(OTHER_PIN).await.unwrap_err();
     assert_eq!(err, SessionError::PinIncorrect { attempts_left: 4 });
 }
 
@@ -524,15 +542,15 @@ async fn a_right_pin_resets_the_wrong_pin_count() {
 async fn a_pin_of_the_wrong_shape_costs_no_attempt() {
     let w = World::new().await;
     drop(w.at_home(MATTI).await);
-    let app = w.app();
-    app.start(w.now()).await.unwrap();
+    let mut app = w.app();
+    app.start().await.unwrap();
     for bad in ["12", "12a4", "123456789"] {
-        let err = app.unlock(bad, w.now()).await.unwrap_err();
+        let err = app.unlock(bad).await.unwrap_err();
         assert!(matches!(err, SessionError::PinPolicy(_)), "{bad}");
     }
-    let err = app.unlock("", w.now()).await.unwrap_err();
+    let err = app.unlock("").await.unwrap_err();
     assert_eq!(err, SessionError::MissingInput);
-    let err = app.unlock(OTHER_PIN, w.now()).await.unwrap_err();
+    let err = app.unlock(OTHER_PIN).await.unwrap_err();
     assert_eq!(err, SessionError::PinIncorrect { attempts_left: 4 });
 }
 
@@ -544,9 +562,9 @@ async fn a_device_revoked_by_an_admin_is_wiped_at_the_next_unlock() {
         .await
         .unwrap();
     assert_eq!(revoked, 1);
-    let app = w.app();
-    assert_eq!(app.start(w.now()).await.unwrap().phase, Phase::Unlock);
-    let snap = app.unlock(PIN, w.now()).await.unwrap();
+    let mut app = w.app();
+    assert_eq!(app.start().await.unwrap().phase, Phase::Unlock);
+    let snap = app.unlock(PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
     w.assert_no_user_data();
@@ -560,12 +578,12 @@ async fn a_login_lasts_90_days_from_the_full_login() {
     for (days, unlocks) in [(0, true), (89, true), (90, false), (91, false)] {
         let w = World::new().await;
         drop(w.at_home(MATTI).await);
-        let now = w.advance(Duration::days(days));
-        let app = w.app();
-        let snap = app.start(now).await.unwrap();
+        w.advance(Duration::days(days));
+        let mut app = w.app();
+        let snap = app.start().await.unwrap();
         if unlocks {
             assert_eq!(snap.phase, Phase::Unlock, "day {days}");
-            let snap = app.unlock(PIN, now).await.unwrap();
+            let snap = app.unlock(PIN).await.unwrap();
             assert_eq!(snap.phase, Phase::Home, "day {days}");
         } else {
             assert_eq!(snap.phase, Phase::Login, "day {days}");
@@ -579,11 +597,11 @@ async fn a_login_lasts_90_days_from_the_full_login() {
 async fn the_90_days_run_out_while_the_unlock_screen_is_open() {
     let w = World::new().await;
     drop(w.at_home(MATTI).await);
-    let app = w.app();
-    let day_89 = w.advance(Duration::days(89) + Duration::hours(23));
-    assert_eq!(app.start(day_89).await.unwrap().phase, Phase::Unlock);
-    let day_90 = w.advance(Duration::hours(1));
-    let snap = app.unlock(PIN, day_90).await.unwrap();
+    let mut app = w.app();
+    w.advance(Duration::days(89) + Duration::hours(23));
+    assert_eq!(app.start().await.unwrap().phase, Phase::Unlock);
+    w.advance(Duration::hours(1));
+    let snap = app.unlock(PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::LoginExpired));
     w.assert_no_user_data();
@@ -596,9 +614,9 @@ async fn the_server_saying_login_expired_wipes_the_device_too() {
     drop(w.at_home(MATTI).await);
     let phone_now = t0() + Duration::days(89);
     w.advance(Duration::days(91));
-    let app = w.app();
-    assert_eq!(app.start(phone_now).await.unwrap().phase, Phase::Unlock);
-    let snap = app.unlock(PIN, phone_now).await.unwrap();
+    let mut app = w.app_with_clock(Clock::manual(phone_now));
+    assert_eq!(app.start().await.unwrap().phase, Phase::Unlock);
+    let snap = app.unlock(PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::LoginExpired));
     w.assert_no_user_data();
@@ -608,13 +626,13 @@ async fn the_server_saying_login_expired_wipes_the_device_too() {
 async fn unlocking_does_not_extend_the_90_days() {
     let w = World::new().await;
     drop(w.at_home(MATTI).await);
-    let day_50 = w.advance(Duration::days(50));
-    let app = w.app();
-    app.start(day_50).await.unwrap();
-    let snap = app.unlock(PIN, day_50).await.unwrap();
-    assert_eq!(snap.login_expires_at, Some(t0() + Duration::days(90)));
-    let day_90 = w.advance(Duration::days(40));
-    let snap = w.app().start(day_90).await.unwrap();
+    w.advance(Duration::days(50));
+    let mut app = w.app();
+    app.start().await.unwrap();
+    let snap = app.unlock(PIN).await.unwrap();
+    assert_eq!(account(&snap).login_expires_at, t0() + Duration::days(90));
+    w.advance(Duration::days(40));
+    let snap = w.app().start().await.unwrap();
     assert_eq!(snap.notice, Some(Notice::LoginExpired));
 }
 
@@ -623,59 +641,57 @@ async fn unlocking_does_not_extend_the_90_days() {
 #[tokio::test]
 async fn a_company_switch_is_server_confirmed_and_survives_relaunch() {
     let w = World::new().await;
-    let app = w.at_home(LIISA).await;
+    let mut app = w.at_home(LIISA).await;
     let snap = app.open_company_menu();
     assert_eq!(snap.phase, Phase::CompanyMenu);
-    assert_eq!(snap.companies.len(), 3);
-    let other = snap
-        .companies
-        .iter()
-        .map(|c| c.id)
-        .find(|id| Some(*id) != snap.current_company_id)
+    assert_eq!(account(&snap).companies.len(), 3);
+    let other = company_ids(&snap)
+        .into_iter()
+        .find(|id| Some(*id) != current(&snap))
         .unwrap();
-    let snap = app.switch_company(other, w.now()).await.unwrap();
-    assert_eq!(snap.current_company_id, Some(other));
+    let snap = app.switch_company(other).await.unwrap();
+    assert_eq!(current(&snap), Some(other));
     assert_eq!(snap.phase, Phase::CompanyMenu, "Go back returns to Home");
     assert_eq!(app.go_back().phase, Phase::Home);
     drop(app);
 
     let stored = w.vault.load_login().unwrap().unwrap();
-    assert_eq!(stored.current_company_id, other);
-    let app = w.app();
-    let snap = app.start(w.now()).await.unwrap();
-    assert_eq!(snap.current_company_id, Some(other), "unlock screen too");
-    let snap = app.unlock(PIN, w.now()).await.unwrap();
-    assert_eq!(snap.current_company_id, Some(other));
+    assert_eq!(stored.account.current_company_id, other);
+    let mut app = w.app();
+    let snap = app.start().await.unwrap();
+    assert_eq!(current(&snap), Some(other), "unlock screen too");
+    let snap = app.unlock(PIN).await.unwrap();
+    assert_eq!(current(&snap), Some(other));
 }
 
 #[tokio::test]
 async fn a_company_without_rights_is_refused_and_nothing_changes() {
     let w = World::new().await;
-    let app = w.at_home(MATTI).await;
+    let mut app = w.at_home(MATTI).await;
     let before = app.open_company_menu();
-    let err = app.switch_company(999_999, w.now()).await.unwrap_err();
-    assert!(matches!(err, SessionError::Server(_)), "{err:?}");
+    let err = app.switch_company(999_999).await.unwrap_err();
+    assert_eq!(err, SessionError::Forbidden);
     let after = app.snapshot();
-    assert_eq!(after.current_company_id, before.current_company_id);
+    assert_eq!(current(&after), current(&before));
     assert_eq!(
-        w.vault.load_login().unwrap().unwrap().current_company_id,
-        before.current_company_id.unwrap()
+        w.vault.load_login().unwrap().unwrap().account.current_company_id,
+        current(&before).unwrap()
     );
 }
 
 #[tokio::test]
 async fn an_expired_access_token_is_renewed_with_the_in_memory_secret() {
     let w = World::new().await;
-    let app = w.at_home(LIISA).await;
+    let mut app = w.at_home(LIISA).await;
     let snap = app.open_company_menu();
     let ids = company_ids(&snap);
     // Access tokens live 15 minutes; no PIN is asked again.
-    let later = w.advance(Duration::minutes(20));
-    let snap = app.switch_company(ids[1], later).await.unwrap();
-    assert_eq!(snap.current_company_id, Some(ids[1]));
-    let much_later = w.advance(Duration::hours(3));
-    let snap = app.switch_company(ids[2], much_later).await.unwrap();
-    assert_eq!(snap.current_company_id, Some(ids[2]));
+    w.advance(Duration::minutes(20));
+    let snap = app.switch_company(ids[1]).await.unwrap();
+    assert_eq!(current(&snap), Some(ids[1]));
+    w.advance(Duration::hours(3));
+    let snap = app.switch_company(ids[2]).await.unwrap();
+    assert_eq!(current(&snap), Some(ids[2]));
 }
 
 // ---------------------------------------------------------------- logout
@@ -683,15 +699,13 @@ async fn an_expired_access_token_is_renewed_with_the_in_memory_secret() {
 #[tokio::test]
 async fn logout_wipes_every_stored_user_entry_and_revokes_the_device() {
     let w = World::new().await;
-    let app = w.at_home(MAIJA).await;
-    app.set_language("fi").await.unwrap();
+    let mut app = w.at_home(MAIJA).await;
+    app.set_language(Lang::Fi).await.unwrap();
     app.open_company_menu();
-    let snap = app.logout(w.now()).await;
+    let snap = app.logout().await;
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::LoggedOut));
-    assert_eq!(snap.user, None);
-    assert!(snap.companies.is_empty());
-    assert_eq!(snap.current_company_id, None);
+    assert_eq!(snap.account, None);
     w.assert_no_user_data();
 
     let devices = admin::list_devices(&w.server.db, Some(MAIJA))
@@ -702,18 +716,18 @@ async fn logout_wipes_every_stored_user_entry_and_revokes_the_device() {
 
     // Preferences are not user data: no intro again, language kept; a new
     // login asks for a new PIN.
-    let snap = w.app().start(w.now()).await.unwrap();
+    let snap = w.app().start().await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
-    assert_eq!(snap.language, "fi");
+    assert_eq!(snap.language, Lang::Fi);
 }
 
 #[tokio::test]
 async fn logout_while_offline_still_wipes_and_shows_login() {
     let w = World::new().await;
-    let app = w.at_home(MATTI).await;
+    let mut app = w.at_home(MATTI).await;
     w.relay.stop().await;
     let started = std::time::Instant::now();
-    let snap = app.logout(w.now()).await;
+    let snap = app.logout().await;
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::LoggedOut));
@@ -725,58 +739,58 @@ async fn logout_while_offline_still_wipes_and_shows_login() {
 #[tokio::test]
 async fn server_down_mid_flow_is_offline_and_nothing_is_lost() {
     let w = World::new().await;
-    let app = w.launched().await;
+    let mut app = w.launched().await;
     let demo = w.login_of(MAIJA);
 
     // Login screen.
     w.relay.stop().await;
     let err = app
-        .submit_login(&demo.username, &demo.password, w.now())
+        .submit_login(&demo.username, &demo.password)
         .await
         .unwrap_err();
     assert_eq!(err, SessionError::Offline);
     assert_eq!(app.snapshot().phase, Phase::Login);
     w.relay.resume().await;
-    app.submit_login(&demo.username, &demo.password, w.now())
+    app.submit_login(&demo.username, &demo.password)
         .await
         .unwrap();
 
     // Code screen: the challenge survives the outage.
     w.relay.stop().await;
-    let err = app.submit_code(&w.code(MAIJA), w.now()).await.unwrap_err();
+    let err = app.submit_code(&w.code(MAIJA)).await.unwrap_err();
     assert_eq!(err, SessionError::Offline);
     assert_eq!(app.snapshot().phase, Phase::Code);
     w.relay.resume().await;
-    let snap = app.submit_code(&w.code(MAIJA), w.now()).await.unwrap();
+    let snap = app.submit_code(&w.code(MAIJA)).await.unwrap();
     assert_eq!(snap.phase, Phase::PinSetup);
 
     // PIN setup needs no server.
     w.relay.stop().await;
-    let snap = app.set_pin(PIN, PIN, w.now()).await.unwrap();
+    let snap = app.set_pin(PIN, PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Home);
 
     // Company switch offline: refused, nothing changes.
     let before = app.open_company_menu();
     let other = company_ids(&before)
         .into_iter()
-        .find(|id| Some(*id) != before.current_company_id)
+        .find(|id| Some(*id) != current(&before))
         .unwrap();
-    let err = app.switch_company(other, w.now()).await.unwrap_err();
+    let err = app.switch_company(other).await.unwrap_err();
     assert_eq!(err, SessionError::Offline);
-    assert_eq!(app.snapshot().current_company_id, before.current_company_id);
+    assert_eq!(current(&app.snapshot()), current(&before));
     drop(app);
 
     // Relaunch offline: Unlock shows, the PIN cannot be checked, nothing
     // is wiped and no attempt is spent.
-    let app = w.app();
-    assert_eq!(app.start(w.now()).await.unwrap().phase, Phase::Unlock);
-    let err = app.unlock(PIN, w.now()).await.unwrap_err();
+    let mut app = w.app();
+    assert_eq!(app.start().await.unwrap().phase, Phase::Unlock);
+    let err = app.unlock(PIN).await.unwrap_err();
     assert_eq!(err, SessionError::Offline);
     assert_eq!(app.snapshot().phase, Phase::Unlock);
     assert_eq!(w.stored(), vec![LOGIN_KEY, PREFERENCES_KEY]);
 
     w.relay.resume().await;
-    let snap = app.unlock(PIN, w.now()).await.unwrap();
+    let snap = app.unlock(PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Home);
 }
 
@@ -787,10 +801,10 @@ async fn an_unused_port_is_offline_not_an_error_page() {
         l.local_addr().unwrap().port()
     };
     let api = ApiClient::new(&format!("http://127.0.0.1:{port}")).unwrap();
-    let app = SessionStore::new(api, Vault::in_memory(), DeviceInfo::current());
-    app.start(t0()).await.unwrap();
+    let mut app = SessionStore::new(api, Vault::in_memory(), DeviceInfo::current());
+    app.start().await.unwrap();
     app.finish_intro().await.unwrap();
-    let err = app.submit_login(MATTI, "x", t0()).await.unwrap_err();
+    let err = app.submit_login(MATTI, "x").await.unwrap_err();
     assert_eq!(err, SessionError::Offline);
 }
 
@@ -799,88 +813,71 @@ async fn an_unused_port_is_offline_not_an_error_page() {
 #[tokio::test]
 async fn the_intro_shows_once_with_five_steps_and_the_language_persists() {
     let w = World::new().await;
-    let app = w.app();
+    let mut app = w.app();
     assert_eq!(
-        app.start(w.now()).await.unwrap().phase,
+        app.start().await.unwrap().phase,
         Phase::Intro { step: 0 }
     );
     assert_eq!(app.intro_back().phase, Phase::Intro { step: 0 });
     for step in 1..=4 {
-        assert_eq!(app.intro_next().phase, Phase::Intro { step });
+        assert_eq!(
+            app.intro_next().await.unwrap().phase,
+            Phase::Intro { step }
+        );
     }
     assert_eq!(app.intro_back().phase, Phase::Intro { step: 3 });
-    let snap = app.set_language("fi_FI.UTF-8").await.unwrap();
-    assert_eq!(snap.language, "fi");
-    assert_eq!(
-        app.set_language("sv").await.unwrap_err(),
-        SessionError::MissingInput
-    );
+    let snap = app.set_language(Lang::Fi).await.unwrap();
+    assert_eq!(snap.language, Lang::Fi);
     assert_eq!(app.finish_intro().await.unwrap().phase, Phase::Login);
 
-    let snap = w.app().start(w.now()).await.unwrap();
+    let snap = w.app().start().await.unwrap();
     assert_eq!(snap.phase, Phase::Login, "intro only once");
-    assert_eq!(snap.language, "fi");
+    assert_eq!(snap.language, Lang::Fi);
 }
 
 #[tokio::test]
-async fn intents_out_of_phase_are_refused() {
+async fn intents_that_do_not_fit_the_screen_change_nothing() {
     let w = World::new().await;
-    let app = w.launched().await;
-    assert_eq!(
-        app.unlock(PIN, w.now()).await.unwrap_err(),
-        SessionError::WrongPhase
-    );
-    assert_eq!(
-        app.submit_code("123456", w.now()).await.unwrap_err(),
-        SessionError::WrongPhase
-    );
-    assert_eq!(
-        app.switch_company(1, w.now()).await.unwrap_err(),
-        SessionError::WrongPhase
-    );
-    assert_eq!(app.open_company_menu().phase, Phase::Login);
-    assert_eq!(app.go_back().phase, Phase::Login);
+    let mut app = w.launched().await;
+    let before = app.snapshot();
+    assert_eq!(app.unlock(PIN).await.unwrap(), before);
+    assert_eq!(app.submit_code("123456").await.unwrap(), before);
+    assert_eq!(app.set_pin(PIN, PIN).await.unwrap(), before);
+    assert_eq!(app.switch_company(1).await.unwrap(), before);
+    assert_eq!(app.open_company_menu(), before);
+    assert_eq!(app.go_back(), before);
+    assert_eq!(app.lock(), before);
+    assert_eq!(w.stored(), vec![PREFERENCES_KEY], "nothing stored");
 }
 
 #[tokio::test]
 async fn lock_forgets_the_secret_and_asks_the_pin_again() {
     let w = World::new().await;
-    let app = w.at_home(MATTI).await;
+    let mut app = w.at_home(MATTI).await;
     let snap = app.lock();
     assert_eq!(snap.phase, Phase::Unlock);
     assert_eq!(
-        app.switch_company(1, w.now()).await.unwrap_err(),
-        SessionError::WrongPhase
+        app.switch_company(1).await.unwrap(),
+        snap,
+        "no server call while locked"
     );
-    assert_eq!(app.unlock(PIN, w.now()).await.unwrap().phase, Phase::Home);
+    assert_eq!(app.unlock(PIN).await.unwrap().phase, Phase::Home);
 }
 
 #[tokio::test]
 async fn a_device_revoked_while_unlocked_is_wiped_at_the_next_server_call() {
     let w = World::new().await;
-    let app = w.at_home(LIISA).await;
+    let mut app = w.at_home(LIISA).await;
     let snap = app.open_company_menu();
     admin::revoke_devices(&w.server.db, LIISA, w.now())
         .await
         .unwrap();
     let other = company_ids(&snap)
         .into_iter()
-        .find(|id| Some(*id) != snap.current_company_id)
+        .find(|id| Some(*id) != current(&snap))
         .unwrap();
-    let snap = app.switch_company(other, w.now()).await.unwrap();
+    let snap = app.switch_company(other).await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
     w.assert_no_user_data();
-}
-
-#[tokio::test]
-async fn concurrent_intents_run_one_at_a_time() {
-    let w = World::new().await;
-    drop(w.at_home(MATTI).await);
-    let app = w.app();
-    app.start(w.now()).await.unwrap();
-    let (a, b) = tokio::join!(app.unlock(PIN, w.now()), app.unlock(PIN, w.now()));
-    let mut results = [a.map(|s| s.phase), b.map(|s| s.phase)];
-    results.sort_by_key(|r| r.is_err());
-    assert_eq!(results, [Ok(Phase::Home), Err(SessionError::WrongPhase)]);
 }

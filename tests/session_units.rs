@@ -148,7 +148,8 @@ mod pin_crypto {
 mod vault {
     use super::*;
     use chrono::{TimeZone, Utc};
-    use heeros_api::{Company, User};
+    use heeros_api::{Account, Company, User};
+    use heeros_mobile::lang::Lang;
 
     fn login() -> StoredLogin {
         StoredLogin {
@@ -156,17 +157,19 @@ mod vault {
             wrapped_secret: StoredLogin::encode_wrapped(&WrappedSecret([5; 32])),
             salt: StoredLogin::encode_salt(&[6; 16]),
             kdf: KdfParams::BASELINE,
-            login_expires_at: Utc.with_ymd_and_hms(2026, 4, 1, 12, 0, 0).unwrap(),
-            user: User {
-                id: 1,
-                display_name: "Maija Meikäläinen".into(),
+            account: Account {
+                login_expires_at: Utc.with_ymd_and_hms(2026, 4, 1, 12, 0, 0).unwrap(),
+                user: User {
+                    id: 1,
+                    display_name: "Maija Meikäläinen".into(),
+                },
+                companies: vec![Company {
+                    id: 10,
+                    name: "Meikäläinen Oy".into(),
+                    business_id: "1234567-8".into(),
+                }],
+                current_company_id: 10,
             },
-            companies: vec![Company {
-                id: 10,
-                name: "Meikäläinen Oy".into(),
-                business_id: "1234567-8".into(),
-            }],
-            current_company_id: 10,
         }
     }
 
@@ -193,7 +196,7 @@ mod vault {
         vault.save_login(&login()).unwrap();
         let prefs = Preferences {
             intro_seen: true,
-            language: Some("fi".into()),
+            language: Some(Lang::Fi),
         };
         vault.save_preferences(&prefs).unwrap();
         assert_eq!(
@@ -243,7 +246,7 @@ mod vault {
     #[test]
     fn expiry_is_absolute_from_the_stored_time() {
         let l = login();
-        let at = l.login_expires_at;
+        let at = l.account.login_expires_at;
         assert!(!l.is_expired(at - chrono::Duration::seconds(1)));
         assert!(l.is_expired(at));
         assert!(l.is_expired(at + chrono::Duration::days(1)));
@@ -286,7 +289,7 @@ mod api_client {
             "",
         ] {
             assert!(
-                matches!(ApiClient::new(refused), Err(SessionError::Server(_))),
+                matches!(ApiClient::new(refused), Err(SessionError::Config(_))),
                 "{refused}"
             );
         }

@@ -4,96 +4,46 @@
 
 use chrono::{TimeZone, Utc};
 use dioxus::prelude::*;
-use heeros_api::{Company, User};
-use heeros_mobile::session::{
-    ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
-};
-use heeros_mobile::ui::{
-    AppState, CodeScreen, CompanyMenuScreen, CurrentScreen, IntroScreen, LoginScreen,
-    PinSetupScreen, StartupFailedScreen, StartupFailure, UnlockScreen,
-};
+use heeros_api::{Account, Company, User};
+use heeros_mobile::lang::Lang;
+use heeros_mobile::session::{Notice, Phase, PinProblem, SessionError, Snapshot};
+use heeros_mobile::ui::{provide_app_state, CurrentScreen, StartupFailedScreen, StartupFailure};
 
-/// What a test renders: one screen, for one snapshot, maybe busy.
-#[derive(Clone)]
-struct Case {
-    snapshot: Snapshot,
-    busy: bool,
-    screen: Screen,
-}
-
-#[derive(Clone)]
-enum Screen {
-    /// Whatever the phase says (the app's own routing).
-    Current,
-    Intro(u8, Option<SessionError>),
-    Login(Option<SessionError>),
-    Code(Option<SessionError>),
-    PinSetup(Option<SessionError>),
-    Unlock(Option<SessionError>),
-    CompanyMenu(Option<SessionError>),
-}
-
-fn store() -> SessionStore {
-    // Nothing listens on port 9 of loopback: any call would be Offline.
-    SessionStore::new(
-        ApiClient::new("http://127.0.0.1:9").expect("loopback http is allowed"),
-        Vault::in_memory(),
-        DeviceInfo::new("test device", "test"),
-    )
-}
-
+/// The app's own routing (the screen of the snapshot's phase), rendered
+/// for the snapshot in the root context.
 #[allow(non_snake_case)]
 fn Root() -> Element {
-    let case = use_context::<Case>();
-    use_context_provider(|| AppState {
-        store: store(),
-        snapshot: Signal::new(case.snapshot.clone()),
-        busy: Signal::new(case.busy),
-    });
-    match case.screen {
-        Screen::Current => rsx! { CurrentScreen {} },
-        Screen::Intro(step, error) => rsx! { IntroScreen { step, error } },
-        Screen::Login(error) => rsx! { LoginScreen { error } },
-        Screen::Code(error) => rsx! { CodeScreen { error } },
-        Screen::PinSetup(error) => rsx! { PinSetupScreen { error } },
-        Screen::Unlock(error) => rsx! { UnlockScreen { error } },
-        Screen::CompanyMenu(error) => rsx! { CompanyMenuScreen { error } },
-    }
+    let snapshot = use_context::<Snapshot>();
+    provide_app_state(snapshot);
+    rsx! { CurrentScreen {} }
 }
 
-fn render_case(case: Case) -> String {
-    let mut dom = VirtualDom::new(Root).with_root_context(case);
+fn render(snapshot: Snapshot) -> String {
+    let mut dom = VirtualDom::new(Root).with_root_context(snapshot);
     dom.rebuild_in_place();
     dioxus_ssr::render(&dom)
 }
 
-fn render(snapshot: Snapshot, screen: Screen) -> String {
-    render_case(Case {
-        snapshot,
-        busy: false,
-        screen,
-    })
-}
-
-fn snap(phase: Phase, language: &str) -> Snapshot {
+/// `snapshot` after an intent failed with `error`.
+fn failed(snapshot: Snapshot, error: SessionError) -> Snapshot {
     Snapshot {
-        phase,
-        notice: None,
-        user: None,
-        companies: vec![],
-        current_company_id: None,
-        login_expires_at: None,
-        language: language.to_owned(),
+        error: Some(error),
+        ..snapshot
     }
 }
 
-fn logged_in(phase: Phase, language: &str) -> Snapshot {
+fn snap(phase: Phase, language: Lang) -> Snapshot {
+    Snapshot::of(phase, language)
+}
+
+fn logged_in(phase: Phase, language: Lang) -> Snapshot {
     Snapshot {
-        user: Some(User {
-            id: 1,
-            display_name: "Maija Meikäläinen".into(),
-        }),
-        companies: vec![
+        account: Some(Account {
+            user: User {
+                id: 1,
+                display_name: "Maija Meikäläinen".into(),
+            },
+            companies: vec![
             Company {
                 id: 10,
                 name: "Heeros Demo Oy".into(),
@@ -104,9 +54,10 @@ fn logged_in(phase: Phase, language: &str) -> Snapshot {
                 name: "Meikäläinen Consulting Oy".into(),
                 business_id: "2345678-9".into(),
             },
-        ],
-        current_company_id: Some(11),
-        login_expires_at: Some(Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()),
+            ],
+            current_company_id: 11,
+            login_expires_at: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+        }),
         ..snap(phase, language)
     }
 }
@@ -149,7 +100,7 @@ fn tag_with_id<'a>(html: &'a str, id: &str) -> &'a str {
 #[test]
 fn intro_has_skip_on_every_step_and_next_back_dots() {
     for step in 0..5u8 {
-        let html = render(snap(Phase::Intro { step }, "en"), Screen::Current);
+        let html = render(snap(Phase::Intro { step }, Lang::En));
         let t = text(&html);
         assert!(t.contains("Skip"), "step {step}: Skip");
         assert!(html.contains("<svg"), "step {step}: illustration");
@@ -181,7 +132,7 @@ fn intro_has_skip_on_every_step_and_next_back_dots() {
 #[test]
 fn intro_tells_what_heeros_mobile_is() {
     let all: String = (0..5u8)
-        .map(|step| text(&render(snap(Phase::Intro { step }, "en"), Screen::Current)))
+        .map(|step| text(&render(snap(Phase::Intro { step }, Lang::En))))
         .collect();
     for topic in [
         "purchase invoices",
@@ -197,10 +148,7 @@ fn intro_tells_what_heeros_mobile_is() {
 
 #[test]
 fn intro_storage_failure_is_explained() {
-    let html = render(
-        snap(Phase::Intro { step: 4 }, "en"),
-        Screen::Intro(4, Some(SessionError::Storage("dbus".into()))),
-    );
+    let html = render(failed(snap(Phase::Intro { step: 4 }, Lang::En), SessionError::Storage("dbus".into())));
     assert!(html.contains("role=\"alert\""));
     assert!(text(&html).contains("secure storage of this device is not available"));
 }
@@ -208,9 +156,7 @@ fn intro_storage_failure_is_explained() {
 #[test]
 fn intro_in_finnish() {
     let t = text(&render(
-        snap(Phase::Intro { step: 1 }, "fi"),
-        Screen::Current,
-    ));
+        snap(Phase::Intro { step: 1 }, Lang::Fi)));
     assert!(t.contains("Ohita"));
     assert!(t.contains("Seuraava"));
     assert!(t.contains("Edellinen"));
@@ -220,7 +166,7 @@ fn intro_in_finnish() {
 
 #[test]
 fn login_fields_follow_password_manager_conventions() {
-    let html = render(snap(Phase::Login, "en"), Screen::Current);
+    let html = render(snap(Phase::Login, Lang::En));
     let user = tag_with_id(&html, "username");
     assert!(user.contains("autocomplete=\"username\""), "{user}");
     assert!(user.contains("placeholder=\"Name Surname\""), "{user}");
@@ -242,7 +188,7 @@ fn login_fields_are_uncontrolled_so_fast_typing_never_drops_characters() {
         (Phase::PinSetup, &["pin", "pin_repeat"][..]),
         (Phase::Unlock, &["unlock-pin"][..]),
     ] {
-        let html = render(snap(phase, "en"), Screen::Current);
+        let html = render(snap(phase, Lang::En));
         for id in ids {
             let tag = tag_with_id(&html, id);
             assert!(
@@ -261,12 +207,12 @@ fn login_says_why_the_user_is_here() {
         (Notice::ChallengeExpired, "authentication step expired"),
         (Notice::LoggedOut, "You have logged out"),
     ] {
-        let mut s = snap(Phase::Login, "en");
+        let mut s = snap(Phase::Login, Lang::En);
         s.notice = Some(notice);
-        let t = text(&render(s, Screen::Current));
+        let t = text(&render(s));
         assert!(t.contains(words), "{notice:?}: {t}");
     }
-    let t = text(&render(snap(Phase::Login, "en"), Screen::Current));
+    let t = text(&render(snap(Phase::Login, Lang::En)));
     assert!(!t.contains("logged out"), "no notice on a plain login");
 }
 
@@ -287,7 +233,7 @@ fn login_errors_are_plain_words() {
             "Cannot reach Heeros. Check your connection and try again.",
         ),
     ] {
-        let html = render(snap(Phase::Login, "en"), Screen::Login(Some(error.clone())));
+        let html = render(failed(snap(Phase::Login, Lang::En), error.clone()));
         assert!(html.contains("role=\"alert\""), "{error:?} is announced");
         assert!(text(&html).contains(words), "{error:?}: {}", text(&html));
     }
@@ -295,16 +241,13 @@ fn login_errors_are_plain_words() {
 
 #[test]
 fn login_in_finnish() {
-    let html = render(snap(Phase::Login, "fi"), Screen::Current);
+    let html = render(snap(Phase::Login, Lang::Fi));
     let t = text(&html);
     assert!(t.contains("Kirjaudu Heeros Mobileen"));
     assert!(t.contains("Käyttäjätunnus"));
     assert!(t.contains("Salasana"));
     assert!(tag_with_id(&html, "username").contains("placeholder=\"Etunimi Sukunimi\""));
-    let t = text(&render(
-        snap(Phase::Login, "fi"),
-        Screen::Login(Some(SessionError::Offline)),
-    ));
+    let t = text(&render(failed(snap(Phase::Login, Lang::Fi), SessionError::Offline)));
     assert!(t.contains("Heerokseen ei saada yhteyttä"));
 }
 
@@ -314,7 +257,7 @@ const TIP: &str = "If you are using the same device for both Heeros Mobile and a
 
 #[test]
 fn code_field_is_a_one_time_code_with_paste_and_the_tip() {
-    let html = render(snap(Phase::Code, "en"), Screen::Current);
+    let html = render(snap(Phase::Code, Lang::En));
     let code = tag_with_id(&html, "code");
     assert!(code.contains("autocomplete=\"one-time-code\""), "{code}");
     assert!(code.contains("inputmode=\"numeric\""), "{code}");
@@ -326,10 +269,7 @@ fn code_field_is_a_one_time_code_with_paste_and_the_tip() {
 
 #[test]
 fn code_error_shows_attempts_left() {
-    let t = text(&render(
-        snap(Phase::Code, "en"),
-        Screen::Code(Some(SessionError::CodeInvalid { attempts_left: 3 })),
-    ));
+    let t = text(&render(failed(snap(Phase::Code, Lang::En), SessionError::CodeInvalid { attempts_left: 3 })));
     assert!(
         t.contains("Wrong authentication code. 3 attempts left."),
         "{t}"
@@ -340,7 +280,7 @@ fn code_error_shows_attempts_left() {
 
 #[test]
 fn pin_setup_asks_twice_then_done() {
-    let html = render(snap(Phase::PinSetup, "en"), Screen::Current);
+    let html = render(snap(Phase::PinSetup, Lang::En));
     for id in ["pin", "pin_repeat"] {
         let tag = tag_with_id(&html, id);
         assert!(tag.contains("inputmode=\"numeric\""), "{tag}");
@@ -368,17 +308,14 @@ fn pin_setup_explains_each_refusal() {
         (SessionError::PinPolicy(PinProblem::AllSame), "1111"),
         (SessionError::PinPolicy(PinProblem::Sequence), "1234"),
     ] {
-        let t = text(&render(
-            snap(Phase::PinSetup, "en"),
-            Screen::PinSetup(Some(error.clone())),
-        ));
+        let t = text(&render(failed(snap(Phase::PinSetup, Lang::En), error.clone())));
         assert!(t.contains(words), "{error:?}: {t}");
     }
 }
 
 #[test]
 fn pin_setup_in_finnish_says_valmis() {
-    let t = text(&render(snap(Phase::PinSetup, "fi"), Screen::Current));
+    let t = text(&render(snap(Phase::PinSetup, Lang::Fi)));
     assert!(t.contains("Valmis"));
     assert!(t.contains("Määritä PIN-koodi"));
 }
@@ -387,20 +324,14 @@ fn pin_setup_in_finnish_says_valmis() {
 
 #[test]
 fn unlock_asks_the_pin_and_counts_attempts() {
-    let html = render(logged_in(Phase::Unlock, "en"), Screen::Current);
+    let html = render(logged_in(Phase::Unlock, Lang::En));
     let pin = tag_with_id(&html, "unlock-pin");
     assert!(pin.contains("inputmode=\"numeric\""), "{pin}");
     assert!(pin.contains("type=\"password\""), "{pin}");
     assert!(text(&html).contains("Maija Meikäläinen"));
-    let t = text(&render(
-        logged_in(Phase::Unlock, "en"),
-        Screen::Unlock(Some(SessionError::PinIncorrect { attempts_left: 2 })),
-    ));
+    let t = text(&render(failed(logged_in(Phase::Unlock, Lang::En), SessionError::PinIncorrect { attempts_left: 2 })));
     assert!(t.contains("Wrong PIN code. 2 attempts left."), "{t}");
-    let t = text(&render(
-        logged_in(Phase::Unlock, "en"),
-        Screen::Unlock(Some(SessionError::PinIncorrect { attempts_left: 1 })),
-    ));
+    let t = text(&render(failed(logged_in(Phase::Unlock, Lang::En), SessionError::PinIncorrect { attempts_left: 1 })));
     assert!(t.contains("log in with your password again"), "{t}");
 }
 
@@ -408,7 +339,7 @@ fn unlock_asks_the_pin_and_counts_attempts() {
 
 #[test]
 fn home_shows_name_and_company_in_a_button_and_the_company_details() {
-    let html = render(logged_in(Phase::Home, "en"), Screen::Current);
+    let html = render(logged_in(Phase::Home, Lang::En));
     let header_button = &html[html.find("class=\"account-button\"").unwrap()..];
     let header_button = &header_button[..header_button.find("</button>").unwrap()];
     assert!(header_button.contains("Maija Meikäläinen"));
@@ -425,7 +356,7 @@ fn home_shows_name_and_company_in_a_button_and_the_company_details() {
 
 #[test]
 fn home_in_finnish() {
-    let t = text(&render(logged_in(Phase::Home, "fi"), Screen::Current));
+    let t = text(&render(logged_in(Phase::Home, Lang::Fi)));
     assert!(t.contains("Tervetuloa, Maija"));
     assert!(t.contains("Y-tunnus"));
     assert!(t.contains("1.3.2026"));
@@ -435,7 +366,7 @@ fn home_in_finnish() {
 
 #[test]
 fn company_menu_lists_companies_marks_current_go_back_and_log_out() {
-    let html = render(logged_in(Phase::CompanyMenu, "en"), Screen::Current);
+    let html = render(logged_in(Phase::CompanyMenu, Lang::En));
     let t = text(&html);
     assert!(t.contains("Go back"));
     assert!(t.contains("Log out"));
@@ -454,9 +385,7 @@ fn company_menu_lists_companies_marks_current_go_back_and_log_out() {
 #[test]
 fn company_menu_in_finnish() {
     let t = text(&render(
-        logged_in(Phase::CompanyMenu, "fi"),
-        Screen::Current,
-    ));
+        logged_in(Phase::CompanyMenu, Lang::Fi)));
     assert!(t.contains("Takaisin"));
     assert!(t.contains("Kirjaudu ulos"));
     assert!(t.contains("Valittu"));
@@ -464,10 +393,7 @@ fn company_menu_in_finnish() {
 
 #[test]
 fn company_menu_offline() {
-    let t = text(&render(
-        logged_in(Phase::CompanyMenu, "en"),
-        Screen::CompanyMenu(Some(SessionError::Offline)),
-    ));
+    let t = text(&render(failed(logged_in(Phase::CompanyMenu, Lang::En), SessionError::Offline)));
     assert!(t.contains("Cannot reach Heeros. Check your connection and try again."));
 }
 
@@ -476,19 +402,18 @@ fn company_menu_offline() {
 #[test]
 fn busy_disables_every_button_and_shows_a_spinner() {
     for snapshot in [
-        snap(Phase::Intro { step: 2 }, "en"),
-        snap(Phase::Login, "en"),
-        snap(Phase::Code, "en"),
-        snap(Phase::PinSetup, "en"),
-        logged_in(Phase::Unlock, "en"),
-        logged_in(Phase::Home, "en"),
-        logged_in(Phase::CompanyMenu, "en"),
+        snap(Phase::Intro { step: 2 }, Lang::En),
+        snap(Phase::Login, Lang::En),
+        snap(Phase::Code, Lang::En),
+        snap(Phase::PinSetup, Lang::En),
+        logged_in(Phase::Unlock, Lang::En),
+        logged_in(Phase::Home, Lang::En),
+        logged_in(Phase::CompanyMenu, Lang::En),
     ] {
         let phase = snapshot.phase;
-        let html = render_case(Case {
-            snapshot,
+        let html = render(Snapshot {
             busy: true,
-            screen: Screen::Current,
+            ..snapshot
         });
         // Every button is disabled itself or sits in a disabled fieldset.
         let outside_fieldset = match (html.find("<fieldset"), html.find("</fieldset>")) {
@@ -521,7 +446,7 @@ fn no_secure_storage_is_a_clear_screen_not_a_panic() {
         rsx! {
             StartupFailedScreen {
                 failure: StartupFailure::Storage("org.freedesktop.secrets not provided".into()),
-                lang: heeros_mobile::i18n::Lang::En,
+                lang: Lang::En,
             }
         }
     }

@@ -1,4 +1,4 @@
-//! The HTTP client of wire contract v1 (design.md section 4, `heeros_api`).
+//! The HTTP client of the wire contract (docs/api.md, `heeros_api`).
 //!
 //! HTTPS through rustls with bundled web PKI roots; plain http only to a
 //! loopback host (development and tests). Every call has a connect timeout
@@ -15,7 +15,9 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use url::{Host, Url};
 
+use super::pin::UnlockSecret;
 use super::SessionError;
+use zeroize::Zeroize;
 
 /// Time allowed to open a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -66,6 +68,7 @@ impl From<ApiError> for SessionError {
                 ErrorCode::PinIncorrect => SessionError::PinIncorrect {
                     attempts_left: body.attempts_left.unwrap_or(0),
                 },
+                ErrorCode::Forbidden => SessionError::Forbidden,
                 // The rest either change the journey (the store handles them
                 // before they get here) or are faults: words from the server.
                 other => SessionError::Server(other.default_message().to_owned()),
@@ -95,7 +98,7 @@ impl ApiClient {
             .https_only(url.scheme() == "https")
             .user_agent(concat!("heeros-mobile/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| SessionError::Server(format!("HTTP client setup failed: {e}")))?;
+            .map_err(|e| SessionError::Config(format!("HTTP client setup failed: {e}")))?;
         Ok(ApiClient {
             base: url.as_str().trim_end_matches('/').to_owned(),
             http,
@@ -123,6 +126,22 @@ impl ApiClient {
     pub async fn unlock(&self, body: &UnlockRequest) -> Result<Unlocked, ApiError> {
         self.call(self.request(Method::POST, paths::UNLOCK).json(body))
             .await
+    }
+
+    /// `POST /v1/unlock` with an unwrapped candidate secret; the encoded
+    /// copy in the request body is zeroized after sending.
+    pub async fn unlock_with(
+        &self,
+        device_id: &str,
+        secret: &UnlockSecret,
+    ) -> Result<Unlocked, ApiError> {
+        let mut request = UnlockRequest {
+            device_id: device_id.to_owned(),
+            unlock_secret: secret.to_b64().to_string(),
+        };
+        let answer = self.unlock(&request).await;
+        request.unlock_secret.zeroize();
+        answer
     }
 
     /// `GET /v1/me`
@@ -200,20 +219,20 @@ impl ApiClient {
 /// Parses and vets a base URL: https anywhere, http only to loopback.
 pub fn check_base_url(base_url: &str) -> Result<Url, SessionError> {
     let url = Url::parse(base_url.trim())
-        .map_err(|e| SessionError::Server(format!("invalid server address {base_url:?}: {e}")))?;
+        .map_err(|e| SessionError::Config(format!("invalid server address {base_url:?}: {e}")))?;
     if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(SessionError::Server(format!(
+        return Err(SessionError::Config(format!(
             "invalid server address {base_url:?}"
         )));
     }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
-        "http" => Err(SessionError::Server(format!(
+        "http" => Err(SessionError::Config(format!(
             "refusing plain http to {}: use https (http is allowed only to this machine)",
             url.host_str().unwrap_or_default()
         ))),
-        other => Err(SessionError::Server(format!(
+        other => Err(SessionError::Config(format!(
             "unsupported scheme {other:?} in server address"
         ))),
     }

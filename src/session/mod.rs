@@ -1,29 +1,36 @@
-//! The UI-free heart of the app: the journey of design.md section 2 as a
-//! lifecycle state machine, the API client, PIN crypto and secure storage.
-//! Nothing in here imports dioxus; everything is testable without a window.
+//! The UI-free heart of the app (docs/design.md, Journey): the journey as a
+//! type ([`journey`]), the store that carries out its effects ([`store`]),
+//! authorized server calls ([`access`]), the API client, PIN crypto and
+//! secure storage. Nothing in here imports dioxus; everything is testable
+//! without a window.
 //!
-//! INTERFACE CONTRACT (shared by the session and UI work; keep these names):
-//! - `Phase`, `Notice`, `Snapshot`: what the UI renders.
-//! - `SessionStore`: the intents (async, `now` injected).
-//! - `SessionError`: the one error enum of this layer.
+//! What the UI uses: it sends [`Intent`]s and renders [`Snapshot`]s.
 
-use chrono::{DateTime, Utc};
-use heeros_api::{Company, User};
+use heeros_api::{Account, Company, User};
+use zeroize::Zeroizing;
 
+use crate::lang::Lang;
+
+pub mod access;
 pub mod api_client;
 pub mod device;
+pub mod journey;
 pub mod pin;
 pub mod store;
 pub mod vault;
 
 pub use api_client::ApiClient;
 pub use device::DeviceInfo;
+pub use heeros_api::Clock;
+pub use journey::INTRO_STEPS;
 pub use store::SessionStore;
 pub use vault::Vault;
 
 /// Which screen the journey is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// Reading the device's storage (or it failed: the error says why).
+    Starting,
     /// First launch only: 5 steps, each skippable. `step` is 0..=4.
     Intro {
         step: u8,
@@ -52,22 +59,104 @@ pub enum Notice {
     LoggedOut,
 }
 
+/// What the user asked for. The UI sends these, one queue, in order; the
+/// store handles one at a time ([`SessionStore::send`]). An intent that
+/// does not fit the current screen changes nothing.
+#[derive(Clone, PartialEq)]
+pub enum Intent {
+    /// Read storage and pick the first screen (also Try again on the splash).
+    Start,
+    IntroNext,
+    IntroBack,
+    /// Skip (any step), or Get started on the last.
+    FinishIntro,
+    SetLanguage(Lang),
+    SubmitLogin {
+        username: String,
+        password: Zeroizing<String>,
+    },
+    /// A typed or pasted code; spaces and dashes are ignored.
+    SubmitCode(Zeroizing<String>),
+    /// From the code or PIN step: forget the login, show Login.
+    BackToLogin,
+    SetPin {
+        pin: Zeroizing<String>,
+        repeat: Zeroizing<String>,
+    },
+    Unlock(Zeroizing<String>),
+    OpenCompanyMenu,
+    /// Company menu → Home.
+    GoBack,
+    SwitchCompany(i64),
+    /// Home or company menu → Unlock; the session leaves memory.
+    Lock,
+    Logout,
+}
+
+impl std::fmt::Debug for Intent {
+    /// Names the intent; never prints a password, code or PIN.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Intent::SubmitLogin { username, .. } => {
+                return write!(f, "SubmitLogin({username:?}, ..)");
+            }
+            Intent::SetLanguage(lang) => return write!(f, "SetLanguage({lang:?})"),
+            Intent::SwitchCompany(id) => return write!(f, "SwitchCompany({id})"),
+            Intent::SubmitCode(_) => "SubmitCode(..)",
+            Intent::SetPin { .. } => "SetPin(..)",
+            Intent::Unlock(_) => "Unlock(..)",
+            Intent::Start => "Start",
+            Intent::IntroNext => "IntroNext",
+            Intent::IntroBack => "IntroBack",
+            Intent::FinishIntro => "FinishIntro",
+            Intent::BackToLogin => "BackToLogin",
+            Intent::OpenCompanyMenu => "OpenCompanyMenu",
+            Intent::GoBack => "GoBack",
+            Intent::Lock => "Lock",
+            Intent::Logout => "Logout",
+        };
+        f.write_str(name)
+    }
+}
+
 /// Everything a screen needs to render, copied out of the store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub phase: Phase,
     pub notice: Option<Notice>,
-    pub user: Option<User>,
-    pub companies: Vec<Company>,
-    pub current_company_id: Option<i64>,
-    /// When the stored (or pending) login expires.
-    pub login_expires_at: Option<DateTime<Utc>>,
-    /// The UI language code ("en" or "fi"), persisted in preferences.
-    pub language: String,
+    /// Who is signed in (or logging in, or locked out by the PIN).
+    pub account: Option<Account>,
+    pub language: Lang,
+    /// An intent is being handled: buttons are disabled, a spinner shows.
+    pub busy: bool,
+    /// What went wrong with the last intent, for the current screen.
+    pub error: Option<SessionError>,
+}
+
+impl Snapshot {
+    /// A snapshot of `phase` with nothing else in it (tests, previews).
+    pub fn of(phase: Phase, language: Lang) -> Snapshot {
+        Snapshot {
+            phase,
+            notice: None,
+            account: None,
+            language,
+            busy: false,
+            error: None,
+        }
+    }
+
+    pub fn user(&self) -> Option<&User> {
+        self.account.as_ref().map(|a| &a.user)
+    }
+
+    pub fn current_company(&self) -> Option<&Company> {
+        self.account.as_ref().and_then(Account::current_company)
+    }
 }
 
 /// The one error enum of the session layer. The UI turns each into words
-/// (English/Finnish) and a next step; none of them carries a secret.
+/// and a next step; none of them carries a secret.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SessionError {
     #[error("wrong user name or password")]
@@ -85,9 +174,12 @@ pub enum SessionError {
     PinPolicy(PinProblem),
     #[error("the two PINs differ")]
     PinMismatch,
-    /// A field the user must fill is empty or malformed (e.g. user name).
+    /// A field the user must fill is empty.
     #[error("missing input")]
     MissingInput,
+    /// The user has no rights to that company (any more).
+    #[error("no rights to that company")]
+    Forbidden,
     /// No answer from the server (down, no network, timeout).
     #[error("server unreachable")]
     Offline,
@@ -97,9 +189,18 @@ pub enum SessionError {
     /// The OS secure store failed (e.g. no Secret Service running).
     #[error("secure storage unavailable: {0}")]
     Storage(String),
-    /// An intent that does not fit the current phase (e.g. unlock on Login).
-    #[error("not possible now")]
-    WrongPhase,
+    /// The PIN key could not be derived (stored parameters unusable).
+    #[error("PIN key derivation failed: {0}")]
+    Kdf(String),
+    /// The app is set up wrong (e.g. an API URL that is not https).
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl From<vault::VaultError> for SessionError {
+    fn from(err: vault::VaultError) -> Self {
+        SessionError::Storage(err.to_string())
+    }
 }
 
 /// Why a PIN was refused.
@@ -111,36 +212,3 @@ pub enum PinProblem {
     AllSame,
     Sequence,
 }
-
-// The store itself (implemented in the submodules; signatures fixed here so
-// the UI can be written against them):
-//
-// #[derive(Clone)] pub struct SessionStore  (Arc inside; Send + Sync)
-// impl SessionStore {
-//     pub fn new(api: ApiClient, vault: Vault, device: DeviceInfo) -> Self;
-//     /// Reads storage: intro not seen -> Intro; stored login expired -> wipe,
-//     /// Login + Notice::LoginExpired; stored login -> Unlock; else Login.
-//     pub async fn start(&self, now: DateTime<Utc>) -> Result<Snapshot, SessionError>;
-//     pub fn snapshot(&self) -> Snapshot;
-//     pub fn intro_next(&self) -> Snapshot;            // step+1 (last step: finish)
-//     pub fn intro_back(&self) -> Snapshot;
-//     pub async fn finish_intro(&self) -> Result<Snapshot, SessionError>; // Skip / last Next
-//     pub async fn set_language(&self, lang: &str) -> Result<Snapshot, SessionError>;
-//     pub async fn submit_login(&self, username: &str, password: &str, now: DateTime<Utc>) -> Result<Snapshot, SessionError>;
-//     pub async fn submit_code(&self, code: &str, now: DateTime<Utc>) -> Result<Snapshot, SessionError>;
-//     pub fn back_to_login(&self) -> Snapshot;         // from Code or PinSetup; forgets the pending login
-//     pub async fn set_pin(&self, pin: &str, repeat: &str, now: DateTime<Utc>) -> Result<Snapshot, SessionError>;
-//     pub async fn unlock(&self, pin: &str, now: DateTime<Utc>) -> Result<Snapshot, SessionError>;
-//     pub fn open_company_menu(&self) -> Snapshot;
-//     pub fn go_back(&self) -> Snapshot;               // CompanyMenu -> Home
-//     pub async fn switch_company(&self, company_id: i64, now: DateTime<Utc>) -> Result<Snapshot, SessionError>;
-//     pub async fn logout(&self, now: DateTime<Utc>) -> Snapshot; // best effort server revoke, always wipes
-//     // Additions (not in the first contract):
-//     pub fn lock(&self) -> Snapshot;                  // Home/CompanyMenu -> Unlock; drops secret + token
-//     pub fn vault(&self) -> &Vault;                   // tests inspect what is stored
-// }
-// The sync navigations back_to_login and lock are ignored (snapshot
-// unchanged) while an async intent is running; intents run one at a time.
-// Outcomes that change the journey (device revoked, login expired, challenge
-// dead) return Ok(snapshot) on Login with the matching Notice; field errors
-// return Err and leave the phase as it was.

@@ -164,12 +164,12 @@ pub fn derive_key(
 ) -> Result<Zeroizing<Block>, SessionError> {
     let KdfAlg::Argon2id = params.alg;
     let argon_params = Params::new(params.m_kib, params.t, params.p, Some(UNLOCK_SECRET_LEN))
-        .map_err(|e| SessionError::Storage(format!("stored KDF parameters unusable: {e}")))?;
+        .map_err(|e| SessionError::Kdf(format!("stored parameters unusable: {e}")))?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
     let mut key = Zeroizing::new([0u8; UNLOCK_SECRET_LEN]);
     argon
         .hash_password_into(pin.as_bytes(), salt, key.as_mut_slice())
-        .map_err(|e| SessionError::Storage(format!("PIN key derivation failed: {e}")))?;
+        .map_err(|e| SessionError::Kdf(e.to_string()))?;
     Ok(key)
 }
 
@@ -183,7 +183,7 @@ pub async fn derive_key_async(
     let salt = salt.to_vec();
     tokio::task::spawn_blocking(move || derive_key(&pin, &salt, &params))
         .await
-        .map_err(|e| SessionError::Storage(format!("PIN key derivation did not finish: {e}")))?
+        .map_err(|e| SessionError::Kdf(format!("did not finish: {e}")))?
 }
 
 fn xor(a: &Block, b: &Block) -> Block {

@@ -18,12 +18,12 @@ use std::sync::{Arc, Mutex};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use heeros_api::{Company, User, UNLOCK_SECRET_LEN};
+use heeros_api::{Account, UNLOCK_SECRET_LEN};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
 
 use super::pin::{KdfParams, WrappedSecret, SALT_LEN};
-use super::SessionError;
+use crate::lang::Lang;
 
 /// The service name every entry of the app is stored under.
 pub const SERVICE: &str = "fi.heeros.mobile";
@@ -47,12 +47,6 @@ pub enum VaultError {
     Corrupt(String),
 }
 
-impl From<VaultError> for SessionError {
-    fn from(err: VaultError) -> Self {
-        SessionError::Storage(err.to_string())
-    }
-}
-
 fn unavailable(e: keyring_core::Error) -> VaultError {
     VaultError::Unavailable(e.to_string())
 }
@@ -66,10 +60,9 @@ pub struct StoredLogin {
     /// base64url of [`SALT_LEN`] bytes.
     pub salt: String,
     pub kdf: KdfParams,
-    pub login_expires_at: DateTime<Utc>,
-    pub user: User,
-    pub companies: Vec<Company>,
-    pub current_company_id: i64,
+    /// Name, companies, current company, expiry (stored flat, as before).
+    #[serde(flatten)]
+    pub account: Account,
 }
 
 impl StoredLogin {
@@ -104,7 +97,7 @@ impl StoredLogin {
 
     /// The 90-day rule: a login is dead from `login_expires_at` on.
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
-        now >= self.login_expires_at
+        now >= self.account.login_expires_at
     }
 }
 
@@ -114,10 +107,10 @@ impl fmt::Debug for StoredLogin {
             .field("device_id", &self.device_id)
             .field("wrapped_secret", &"..")
             .field("kdf", &self.kdf)
-            .field("login_expires_at", &self.login_expires_at)
-            .field("user", &self.user)
-            .field("companies", &self.companies.len())
-            .field("current_company_id", &self.current_company_id)
+            .field("login_expires_at", &self.account.login_expires_at)
+            .field("user", &self.account.user)
+            .field("companies", &self.account.companies.len())
+            .field("current_company_id", &self.account.current_company_id)
             .finish()
     }
 }
@@ -127,10 +120,16 @@ impl fmt::Debug for StoredLogin {
 pub struct Preferences {
     #[serde(default)]
     pub intro_seen: bool,
-    /// "en" or "fi"; `None` until the user (or the UI, from the device
-    /// language) picks one.
-    #[serde(default)]
-    pub language: Option<String>,
+    /// `None` until the user (or start-up, from the device language)
+    /// picks one. An unknown stored code reads as `None`.
+    #[serde(default, deserialize_with = "known_language")]
+    pub language: Option<Lang>,
+}
+
+/// A stored language the app no longer has reads as "not chosen".
+fn known_language<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Lang>, D::Error> {
+    let code = Option::<String>::deserialize(d)?;
+    Ok(code.as_deref().and_then(Lang::parse))
 }
 
 /// The app's entries in one credential store. Cheap to clone; clones share
@@ -177,7 +176,7 @@ impl Vault {
     }
 
     /// The platform's secure store: Secret Service on Linux, the Android
-    /// native store, iOS protected data. A clear [`SessionError::Storage`]
+    /// native store, iOS protected data. A clear [`VaultError::Unavailable`]
     /// when it is not there (e.g. no Secret Service running).
     ///
     /// The store is opened once per process and kept for the process's
@@ -189,7 +188,7 @@ impl Vault {
     /// Blocking, like every call on a [`Vault`]: on Linux it must not run on
     /// an async worker thread (the D-Bus client drives its own runtime): call
     /// it before the UI starts or from `tokio::task::spawn_blocking`.
-    pub fn platform() -> Result<Vault, SessionError> {
+    pub fn platform() -> Result<Vault, VaultError> {
         static PLATFORM_STORE: Mutex<Option<Arc<CredentialStore>>> = Mutex::new(None);
         let mut slot = PLATFORM_STORE
             .lock()
@@ -352,9 +351,9 @@ impl Vault {
 }
 
 #[cfg(target_os = "linux")]
-fn platform_store() -> Result<Arc<CredentialStore>, SessionError> {
+fn platform_store() -> Result<Arc<CredentialStore>, VaultError> {
     let store = zbus_secret_service_keyring_store::Store::new().map_err(|e| {
-        SessionError::Storage(format!(
+        VaultError::Unavailable(format!(
             "no Secret Service (is gnome-keyring or KWallet running?): {e}"
         ))
     })?;
@@ -362,22 +361,22 @@ fn platform_store() -> Result<Arc<CredentialStore>, SessionError> {
 }
 
 #[cfg(target_os = "android")]
-fn platform_store() -> Result<Arc<CredentialStore>, SessionError> {
+fn platform_store() -> Result<Arc<CredentialStore>, VaultError> {
     let store = android_native_keyring_store::Store::new()
-        .map_err(|e| SessionError::Storage(format!("Android keystore unavailable: {e}")))?;
+        .map_err(|e| VaultError::Unavailable(format!("Android keystore unavailable: {e}")))?;
     Ok(store)
 }
 
 #[cfg(target_os = "ios")]
-fn platform_store() -> Result<Arc<CredentialStore>, SessionError> {
+fn platform_store() -> Result<Arc<CredentialStore>, VaultError> {
     let store = apple_native_keyring_store::protected::Store::new()
-        .map_err(|e| SessionError::Storage(format!("iOS protected data unavailable: {e}")))?;
+        .map_err(|e| VaultError::Unavailable(format!("iOS protected data unavailable: {e}")))?;
     Ok(store)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "ios")))]
-fn platform_store() -> Result<Arc<CredentialStore>, SessionError> {
-    Err(SessionError::Storage(
+fn platform_store() -> Result<Arc<CredentialStore>, VaultError> {
+    Err(VaultError::Unavailable(
         "no secure store is wired up for this platform".into(),
     ))
 }

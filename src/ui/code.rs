@@ -3,9 +3,12 @@
 
 use dioxus::prelude::*;
 
+use heeros_api::{normalize_code, TOTP_DIGITS};
+use zeroize::Zeroizing;
+
 use super::widgets::{error_text, BackToLoginBar, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
-use crate::session::SessionError;
+use crate::session::Intent;
 
 /// Reads the clipboard in the webview, puts the text into the code field
 /// (so the user sees it) and returns it; `null` when the clipboard cannot
@@ -35,71 +38,42 @@ if (field) {
 return text;
 "#;
 
-/// The digits of a typed or pasted code: "123 456" and "123-456" both give
-/// "123456". Other characters are kept so the server can refuse them.
-pub fn clean_code(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
-}
-
 #[component]
-pub fn CodeScreen(
-    /// An error to show from the start (previews and tests).
-    #[props(default)]
-    error: Option<SessionError>,
-) -> Element {
+pub fn CodeScreen() -> Element {
     let app = use_app();
     let t = app.texts();
-    let busy = (app.busy)();
-    let error = use_signal(move || error);
+    let busy = app.busy();
+    let error = app.error();
     let mut paste_failed = use_signal(|| false);
 
     let message = if paste_failed() {
         Some(t.paste_failed.to_string())
     } else {
-        error_text(t, error(), t.missing_code)
+        error_text(t, error.clone(), t.missing_code)
     };
 
-    let send = {
-        let app = app.clone();
-        move |raw: String| {
-            let mut paste_failed = paste_failed;
-            paste_failed.set(false);
-            let code = clean_code(&raw);
-            if code.is_empty() {
-                let mut error = error;
-                error.set(Some(SessionError::MissingInput));
-                return;
-            }
-            app.run(error, move |store| async move {
-                store.submit_code(&code, chrono::Utc::now()).await
-            });
-        }
+    let mut send = move |code: Zeroizing<String>| {
+        paste_failed.set(false);
+        app.send(Intent::SubmitCode(code));
     };
 
-    let submit = {
-        let send = send.clone();
-        move |evt: FormEvent| {
-            evt.prevent_default();
-            send(form_text(&evt, "code"));
-        }
+    let submit = move |evt: FormEvent| {
+        evt.prevent_default();
+        send(form_text(&evt, "code"));
     };
 
-    let paste = {
-        let send = send.clone();
-        move |_| {
-            let send = send.clone();
-            spawn(async move {
-                let text = document::eval(PASTE_JS).join::<Option<String>>().await;
-                match text.ok().flatten() {
-                    // A whole code pasted: send it at once (the tip's flow).
-                    Some(text) if clean_code(&text).len() == 6 => send(text),
-                    Some(_) => {}
-                    None => paste_failed.set(true),
+    let paste = move |_| {
+        spawn(async move {
+            let text = document::eval(PASTE_JS).join::<Option<String>>().await;
+            match text.ok().flatten() {
+                // A whole code pasted: send it at once (the tip's flow).
+                Some(text) if normalize_code(&text).len() == TOTP_DIGITS => {
+                    send(Zeroizing::new(text))
                 }
-            });
-        }
+                Some(_) => {}
+                None => paste_failed.set(true),
+            }
+        });
     };
 
     rsx! {
@@ -125,7 +99,7 @@ pub fn CodeScreen(
                                     maxlength: "9",
                                     placeholder: "123 456",
                                     aria_describedby: "code-tip",
-                                    aria_invalid: if error().is_some() { "true" } else { "false" },
+                                    aria_invalid: if error.is_some() { "true" } else { "false" },
                                 }
                                 button {
                                     class: "btn btn-secondary input-button",
@@ -145,17 +119,5 @@ pub fn CodeScreen(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean_code;
-
-    #[test]
-    fn spaces_and_dashes_in_a_code_are_ignored() {
-        assert_eq!(clean_code("123 456"), "123456");
-        assert_eq!(clean_code("123-456"), "123456");
-        assert_eq!(clean_code(" 123456\n"), "123456");
     }
 }

@@ -5,34 +5,22 @@ use dioxus::prelude::*;
 
 use super::use_app;
 use super::widgets::{ErrorBanner, Spinner};
-use crate::session::SessionError;
+use crate::session::Intent;
 
 #[component]
-pub fn CompanyMenuScreen(
-    /// An error to show from the start (previews and tests).
-    #[props(default)]
-    error: Option<SessionError>,
-) -> Element {
+pub fn CompanyMenuScreen() -> Element {
     let app = use_app();
     let t = app.texts();
-    let lang = app.lang();
-    let busy = (app.busy)();
+    let busy = app.busy();
     let snapshot = app.snapshot.read().clone();
-    let error = use_signal(move || error);
+    let current_id = snapshot.current_company().map(|c| c.id);
+    let companies = snapshot
+        .account
+        .as_ref()
+        .map(|a| a.companies.clone())
+        .unwrap_or_default();
     let mut pending = use_signal(|| None::<i64>);
     let mut logging_out = use_signal(|| false);
-
-    let go_back = {
-        let app = app.clone();
-        move |_| app.show(app.store.go_back())
-    };
-    let log_out = {
-        let app = app.clone();
-        move |_| {
-            logging_out.set(true);
-            app.run_infallible(|store| async move { store.logout(chrono::Utc::now()).await });
-        }
-    };
 
     rsx! {
         div { class: "screen screen-menu",
@@ -41,7 +29,7 @@ pub fn CompanyMenuScreen(
                     class: "btn btn-text topbar-start",
                     r#type: "button",
                     disabled: busy,
-                    onclick: go_back,
+                    onclick: move |_| app.send(Intent::GoBack),
                     span { aria_hidden: "true", "‹ " }
                     "{t.go_back}"
                 }
@@ -49,17 +37,16 @@ pub fn CompanyMenuScreen(
                 span { class: "topbar-spacer" }
             }
             main { class: "content",
-                if let Some(user) = snapshot.user.as_ref() {
+                if let Some(user) = snapshot.user() {
                     p { class: "menu-user", "{user.display_name}" }
                 }
                 h2 { class: "section-title", "{t.choose_company}" }
                 ul { class: "company-list", role: "list",
-                    for company in snapshot.companies.iter().cloned() {
+                    for company in companies {
                         li { key: "{company.id}",
                             {
-                                let current = Some(company.id) == snapshot.current_company_id;
+                                let current = Some(company.id) == current_id;
                                 let id = company.id;
-                                let app = app.clone();
                                 rsx! {
                                     button {
                                         class: if current { "company company-current" } else { "company" },
@@ -71,9 +58,7 @@ pub fn CompanyMenuScreen(
                                                 return;
                                             }
                                             pending.set(Some(id));
-                                            app.run(error, move |store| async move {
-                                                store.switch_company(id, chrono::Utc::now()).await
-                                            });
+                                            app.send(Intent::SwitchCompany(id));
                                         },
                                         span { class: "company-text",
                                             span { class: "company-name", "{company.name}" }
@@ -91,7 +76,7 @@ pub fn CompanyMenuScreen(
                         }
                     }
                 }
-                ErrorBanner { message: error().map(|e| lang.texts().error(&e)) }
+                ErrorBanner { message: app.error().map(|e| t.error(&e)) }
             }
             footer { class: "actions",
                 button {
@@ -99,7 +84,10 @@ pub fn CompanyMenuScreen(
                     r#type: "button",
                     disabled: busy,
                     aria_busy: if logging_out() && busy { "true" } else { "false" },
-                    onclick: log_out,
+                    onclick: move |_| {
+                        logging_out.set(true);
+                        app.send(Intent::Logout);
+                    },
                     if logging_out() && busy {
                         Spinner {}
                         span { "{t.logging_out}" }

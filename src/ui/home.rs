@@ -4,7 +4,9 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Texts;
+use crate::lang::Lang;
+use crate::session::Intent;
 
 /// A login expiry date in the UI language's usual format.
 pub fn format_date(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String {
@@ -19,31 +21,24 @@ pub fn HomeScreen() -> Element {
     let app = use_app();
     let t = app.texts();
     let lang = app.lang();
-    let busy = (app.busy)();
+    let busy = app.busy();
     let snapshot = app.snapshot.read().clone();
     let name = snapshot
-        .user
-        .as_ref()
+        .user()
         .map(|u| u.display_name.clone())
         .unwrap_or_default();
-    let company = snapshot
-        .companies
-        .iter()
-        .find(|c| Some(c.id) == snapshot.current_company_id)
-        .cloned();
+    let company = snapshot.current_company().cloned();
     let company_name = company
         .as_ref()
         .map(|c| c.name.clone())
         .unwrap_or_else(|| t.no_company.to_string());
     let first_name = name.split_whitespace().next().unwrap_or("").to_string();
     let valid_until = snapshot
-        .login_expires_at
+        .account
+        .as_ref()
+        .map(|a| a.login_expires_at)
         .map(|at| Texts::fill(t.login_valid_until, format_date(lang, at)));
 
-    let open_menu = {
-        let app = app.clone();
-        move |_| app.show(app.store.open_company_menu())
-    };
 
     rsx! {
         div { class: "screen screen-home",
@@ -54,7 +49,7 @@ pub fn HomeScreen() -> Element {
                     disabled: busy,
                     aria_label: "{t.open_company_menu}: {name}, {company_name}",
                     aria_haspopup: "menu",
-                    onclick: open_menu,
+                    onclick: move |_| app.send(Intent::OpenCompanyMenu),
                     span { class: "avatar", aria_hidden: "true", "{initials(&name)}" }
                     span { class: "account-text",
                         span { class: "account-name", "{name}" }

@@ -6,46 +6,17 @@ use super::illustrations::intro_svg;
 use super::use_app;
 use super::widgets::{ErrorBanner, Spinner};
 use crate::i18n::Texts;
-use crate::session::SessionError;
-
-pub const INTRO_STEPS: u8 = 5;
+use crate::session::{Intent, INTRO_STEPS};
 
 #[component]
-pub fn IntroScreen(
-    step: u8,
-    /// An error to show from the start (previews and tests).
-    #[props(default)]
-    error: Option<SessionError>,
-) -> Element {
+pub fn IntroScreen(step: u8) -> Element {
     let app = use_app();
     let t = app.texts();
-    let lang = app.lang();
-    let busy = (app.busy)();
-    let error = use_signal(move || error);
+    let busy = app.busy();
     let step = step.min(INTRO_STEPS - 1);
     let last = step + 1 == INTRO_STEPS;
     let text = &t.intro[usize::from(step)];
     let step_label = Texts::fill(t.intro_step_of, step + 1);
-
-    let finish = {
-        let app = app.clone();
-        move |_: MouseEvent| app.run(error, |store| async move { store.finish_intro().await })
-    };
-    let next = {
-        let app = app.clone();
-        let finish = finish.clone();
-        move |evt: MouseEvent| {
-            if last {
-                finish(evt)
-            } else {
-                app.show(app.store.intro_next())
-            }
-        }
-    };
-    let back = {
-        let app = app.clone();
-        move |_: MouseEvent| app.show(app.store.intro_back())
-    };
 
     rsx! {
         div { class: "screen screen-intro",
@@ -55,7 +26,7 @@ pub fn IntroScreen(
                     class: "btn btn-text topbar-end",
                     r#type: "button",
                     disabled: busy,
-                    onclick: finish,
+                    onclick: move |_| app.send(Intent::FinishIntro),
                     "{t.skip}"
                 }
             }
@@ -66,7 +37,7 @@ pub fn IntroScreen(
                 }
                 h1 { class: "intro-title", "{text.title}" }
                 p { class: "intro-body", "{text.body}" }
-                ErrorBanner { message: error().map(|e| lang.texts().error(&e)) }
+                ErrorBanner { message: app.error().map(|e| t.error(&e)) }
             }
             footer { class: "actions",
                 div { class: "dots", role: "img", aria_label: "{step_label}",
@@ -80,7 +51,7 @@ pub fn IntroScreen(
                             class: "btn btn-secondary",
                             r#type: "button",
                             disabled: busy,
-                            onclick: back,
+                            onclick: move |_| app.send(Intent::IntroBack),
                             "{t.back}"
                         }
                     }
@@ -89,7 +60,7 @@ pub fn IntroScreen(
                         r#type: "button",
                         disabled: busy,
                         aria_busy: if busy { "true" } else { "false" },
-                        onclick: next,
+                        onclick: move |_| app.send(Intent::IntroNext),
                         if busy {
                             Spinner {}
                         }

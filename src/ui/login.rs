@@ -5,41 +5,27 @@ use dioxus::prelude::*;
 
 use super::widgets::{error_text, Brand, ErrorBanner, NoticeBanner, SubmitButton};
 use super::{form_text, use_app};
-use crate::i18n::Lang;
-use crate::session::SessionError;
+use crate::lang::Lang;
+use crate::session::Intent;
 
 #[component]
-pub fn LoginScreen(
-    /// An error to show from the start (previews and tests).
-    #[props(default)]
-    error: Option<SessionError>,
-) -> Element {
+pub fn LoginScreen() -> Element {
     let app = use_app();
     let t = app.texts();
-    let busy = (app.busy)();
+    let busy = app.busy();
     let notice = app.snapshot.read().notice;
-    let error = use_signal(move || error);
+    let error = app.error();
+    let invalid = if error.is_some() { "true" } else { "false" };
     let mut show_password = use_signal(|| false);
 
-    let message = error_text(t, error(), t.missing_login);
+    let message = error_text(t, error, t.missing_login);
 
-    let submit = {
-        let app = app.clone();
-        move |evt: FormEvent| {
-            evt.prevent_default();
-            let username = form_text(&evt, "username");
-            let password = form_text(&evt, "password");
-            if username.trim().is_empty() || password.is_empty() {
-                let mut error = error;
-                error.set(Some(SessionError::MissingInput));
-                return;
-            }
-            app.run(error, move |store| async move {
-                store
-                    .submit_login(&username, &password, chrono::Utc::now())
-                    .await
-            });
-        }
+    let submit = move |evt: FormEvent| {
+        evt.prevent_default();
+        app.send(Intent::SubmitLogin {
+            username: form_text(&evt, "username").to_string(),
+            password: form_text(&evt, "password"),
+        });
     };
 
     rsx! {
@@ -67,7 +53,7 @@ pub fn LoginScreen(
                                 spellcheck: "false",
                                 placeholder: "{t.username_hint}",
                                 aria_describedby: "username-hint",
-                                aria_invalid: if error().is_some() { "true" } else { "false" },
+                                aria_invalid: invalid,
                             }
                             p { id: "username-hint", class: "hint", "{t.username_format}" }
                         }
@@ -81,7 +67,7 @@ pub fn LoginScreen(
                                     autocomplete: "current-password",
                                     autocapitalize: "none",
                                     spellcheck: "false",
-                                    aria_invalid: if error().is_some() { "true" } else { "false" },
+                                    aria_invalid: invalid,
                                 }
                                 button {
                                     class: "btn btn-text input-button",
@@ -112,8 +98,7 @@ pub fn LanguageSwitch() -> Element {
     let app = use_app();
     let t = app.texts();
     let current = app.lang();
-    let busy = (app.busy)();
-    let error = use_signal(|| None::<SessionError>);
+    let busy = app.busy();
     rsx! {
         div { class: "lang-switch", role: "group", aria_label: "{t.language}",
             for lang in Lang::ALL {
@@ -124,14 +109,9 @@ pub fn LanguageSwitch() -> Element {
                     lang: lang.code(),
                     aria_pressed: if lang == current { "true" } else { "false" },
                     disabled: busy,
-                    onclick: {
-                        let app = app.clone();
-                        move |_| {
-                            if lang != current {
-                                app.run(error, move |store| async move {
-                                    store.set_language(lang.code()).await
-                                });
-                            }
+                    onclick: move |_| {
+                        if lang != current {
+                            app.send(Intent::SetLanguage(lang));
                         }
                     },
                     "{lang.code().to_uppercase()}"

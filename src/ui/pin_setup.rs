@@ -4,7 +4,7 @@ use dioxus::prelude::*;
 
 use super::widgets::{error_text, use_reset_fields_on, BackToLoginBar, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
-use crate::session::SessionError;
+use crate::session::{Intent, SessionError};
 
 /// Empties both PIN fields and puts the cursor in the first one.
 const RESET_JS: &str = r#"
@@ -16,43 +16,28 @@ return true;
 "#;
 
 #[component]
-pub fn PinSetupScreen(
-    /// An error to show from the start (previews and tests).
-    #[props(default)]
-    error: Option<SessionError>,
-) -> Element {
+pub fn PinSetupScreen() -> Element {
     let app = use_app();
     let t = app.texts();
-    let busy = (app.busy)();
-    let error = use_signal(move || error);
+    let busy = app.busy();
+    let error = app.error();
 
     // After a refused PIN, start over with empty fields.
     use_reset_fields_on(
-        error,
         |e| matches!(e, SessionError::PinMismatch | SessionError::PinPolicy(_)),
         RESET_JS,
     );
 
-    let message = error_text(t, error(), t.missing_pin);
+    let invalid = if error.is_some() { "true" } else { "false" };
+    let message = error_text(t, error, t.missing_pin);
 
-    let submit = {
-        let app = app.clone();
-        move |evt: FormEvent| {
-            evt.prevent_default();
-            let pin = form_text(&evt, "pin");
-            let repeat = form_text(&evt, "pin_repeat");
-            if pin.is_empty() || repeat.is_empty() {
-                let mut error = error;
-                error.set(Some(SessionError::MissingInput));
-                return;
-            }
-            app.run(error, move |store| async move {
-                store.set_pin(&pin, &repeat, chrono::Utc::now()).await
-            });
-        }
+    let submit = move |evt: FormEvent| {
+        evt.prevent_default();
+        app.send(Intent::SetPin {
+            pin: form_text(&evt, "pin"),
+            repeat: form_text(&evt, "pin_repeat"),
+        });
     };
-
-    let invalid = if error().is_some() { "true" } else { "false" };
 
     rsx! {
         div { class: "screen screen-pin",

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 use super::widgets::{error_text, use_reset_fields_on, Brand, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::i18n::Texts;
-use crate::session::SessionError;
+use crate::session::{Intent, SessionError};
 
 /// Empties the PIN field after a wrong PIN and puts the cursor back.
 const RESET_JS: &str = r#"
@@ -16,24 +16,14 @@ return true;
 "#;
 
 #[component]
-pub fn UnlockScreen(
-    /// An error to show from the start (previews and tests).
-    #[props(default)]
-    error: Option<SessionError>,
-) -> Element {
+pub fn UnlockScreen() -> Element {
     let app = use_app();
     let t = app.texts();
-    let busy = (app.busy)();
-    let name = app
-        .snapshot
-        .read()
-        .user
-        .as_ref()
-        .map(|u| u.display_name.clone());
-    let error = use_signal(move || error);
+    let busy = app.busy();
+    let name = app.snapshot.read().user().map(|u| u.display_name.clone());
+    let error = app.error();
 
     use_reset_fields_on(
-        error,
         |e| {
             matches!(
                 e,
@@ -43,22 +33,12 @@ pub fn UnlockScreen(
         RESET_JS,
     );
 
-    let message = error_text(t, error(), t.missing_pin);
+    let invalid = if error.is_some() { "true" } else { "false" };
+    let message = error_text(t, error, t.missing_pin);
 
-    let submit = {
-        let app = app.clone();
-        move |evt: FormEvent| {
-            evt.prevent_default();
-            let pin = form_text(&evt, "pin");
-            if pin.is_empty() {
-                let mut error = error;
-                error.set(Some(SessionError::MissingInput));
-                return;
-            }
-            app.run(error, move |store| async move {
-                store.unlock(&pin, chrono::Utc::now()).await
-            });
-        }
+    let submit = move |evt: FormEvent| {
+        evt.prevent_default();
+        app.send(Intent::Unlock(form_text(&evt, "pin")));
     };
 
     rsx! {
@@ -86,7 +66,7 @@ pub fn UnlockScreen(
                                 inputmode: "numeric",
                                 autocomplete: "off",
                                 autofocus: true,
-                                aria_invalid: if error().is_some() { "true" } else { "false" },
+                                aria_invalid: invalid,
                             }
                         }
                         ErrorBanner { message }

@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use crate::session::SessionError;
+use crate::session::{Intent, SessionError};
 
 /// A small spinning ring; decorative (the button text says what happens).
 #[component]
@@ -81,12 +81,14 @@ pub fn Brand() -> Element {
     }
 }
 
-/// Shown while the store reads storage at start, or when that failed.
+/// Shown while the store reads storage at start, or when that failed
+/// (with Try again).
 #[component]
-pub fn Splash(error: Option<SessionError>, on_retry: EventHandler<()>) -> Element {
+pub fn Splash() -> Element {
     let app = use_app();
     let t = app.texts();
-    let busy = (app.busy)();
+    let busy = app.busy();
+    let error = app.error();
     rsx! {
         div { class: "screen screen-centered",
             main { class: "content content-centered",
@@ -97,7 +99,7 @@ pub fn Splash(error: Option<SessionError>, on_retry: EventHandler<()>) -> Elemen
                         class: "btn btn-primary",
                         r#type: "button",
                         disabled: busy,
-                        onclick: move |_| on_retry.call(()),
+                        onclick: move |_| app.send(Intent::Start),
                         "{t.try_again}"
                     }
                 } else {
@@ -122,7 +124,7 @@ pub fn BackToLoginBar(busy: bool) -> Element {
                 class: "btn btn-text topbar-start",
                 r#type: "button",
                 disabled: busy,
-                onclick: move |_| app.show(app.store.back_to_login()),
+                onclick: move |_| app.send(Intent::BackToLogin),
                 span { aria_hidden: "true", "‹ " }
                 "{t.back_to_login}"
             }
@@ -130,15 +132,12 @@ pub fn BackToLoginBar(busy: bool) -> Element {
     }
 }
 
-/// Runs `reset_js` (empty the fields, focus the first) whenever `error`
-/// becomes one that `clears` says starts the typing over.
-pub fn use_reset_fields_on(
-    error: Signal<Option<SessionError>>,
-    clears: fn(&SessionError) -> bool,
-    reset_js: &'static str,
-) {
+/// Runs `reset_js` (empty the fields, focus the first) whenever the
+/// snapshot's error becomes one that `clears` says starts the typing over.
+pub fn use_reset_fields_on(clears: fn(&SessionError) -> bool, reset_js: &'static str) {
+    let app = use_app();
     use_effect(move || {
-        if error().as_ref().is_some_and(clears) {
+        if app.snapshot.read().error.as_ref().is_some_and(clears) {
             spawn(async move {
                 let _ = document::eval(reset_js).await;
             });

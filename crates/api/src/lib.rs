@@ -7,6 +7,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod clock;
+pub use clock::Clock;
+
 /// How long a full login lasts: the help text's 90 days, counted from the
 /// login itself (absolute; unlocking does not extend it).
 pub const LOGIN_LIFETIME_DAYS: i64 = 90;
@@ -22,6 +25,8 @@ pub const CHALLENGE_MINUTES: i64 = 5;
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Length of the random per-device unlock secret, in bytes.
 pub const UNLOCK_SECRET_LEN: usize = 32;
+/// Digits of an authenticator code (RFC 6238, 30-second steps).
+pub const TOTP_DIGITS: usize = 6;
 
 pub mod paths {
     pub const LOGIN: &str = "/v1/login";
@@ -94,28 +99,44 @@ pub struct Company {
     pub business_id: String,
 }
 
+/// Who is signed in and where: the user, the companies they have rights
+/// to, the current one, and when the full login ends (90 days after it).
+/// On the wire its fields sit flat inside `SESSION` and `UNLOCKED`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub user: User,
+    pub companies: Vec<Company>,
+    pub current_company_id: i64,
+    pub login_expires_at: DateTime<Utc>,
+}
+
+impl Account {
+    /// The current company, when the user still has rights to it.
+    pub fn current_company(&self) -> Option<&Company> {
+        self.companies
+            .iter()
+            .find(|c| c.id == self.current_company_id)
+    }
+}
+
 /// A new device session, created by a full login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub device_id: String,
     pub unlock_secret: String,
-    pub login_expires_at: DateTime<Utc>,
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
-    pub user: User,
-    pub companies: Vec<Company>,
-    pub current_company_id: i64,
+    #[serde(flatten)]
+    pub account: Account,
 }
 
 /// 200 answer of `POST /v1/unlock`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unlocked {
-    pub login_expires_at: DateTime<Utc>,
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
-    pub user: User,
-    pub companies: Vec<Company>,
-    pub current_company_id: i64,
+    #[serde(flatten)]
+    pub account: Account,
 }
 
 /// 200 answer of `GET /v1/me`.
@@ -124,6 +145,19 @@ pub struct Me {
     pub user: User,
     pub companies: Vec<Company>,
     pub current_company_id: i64,
+}
+
+impl Me {
+    /// The account of a device session whose full login ends at
+    /// `login_expires_at`.
+    pub fn into_account(self, login_expires_at: DateTime<Utc>) -> Account {
+        Account {
+            user: self.user,
+            companies: self.companies,
+            current_company_id: self.current_company_id,
+            login_expires_at,
+        }
+    }
 }
 
 /// The stable error codes of the wire. Each maps to one HTTP status.
@@ -256,6 +290,21 @@ mod tests {
         assert_eq!(json["challenge"], "abc");
         let back: LoginStep = serde_json::from_value(json).unwrap();
         assert_eq!(back, step);
+    }
+
+    #[test]
+    fn the_account_sits_flat_in_the_session_as_the_contract_says() {
+        let json = serde_json::json!({
+            "device_id": "d", "unlock_secret": "s",
+            "access_token": "t", "access_expires_at": "2026-01-05T08:15:00Z",
+            "login_expires_at": "2026-04-05T08:00:00Z",
+            "user": {"id": 1, "display_name": "Maija Meikäläinen"},
+            "companies": [{"id": 7, "name": "Heeros Demo Oy", "business_id": "1234567-8"}],
+            "current_company_id": 7
+        });
+        let session: Session = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(session.account.current_company().unwrap().name, "Heeros Demo Oy");
+        assert_eq!(serde_json::to_value(&session).unwrap(), json);
     }
 
     #[test]

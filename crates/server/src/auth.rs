@@ -232,12 +232,9 @@ async fn create_device_session(
     Ok(Session {
         device_id,
         unlock_secret: secrets::b64(&unlock_secret),
-        login_expires_at,
         access_token,
         access_expires_at,
-        user: me.user,
-        companies: me.companies,
-        current_company_id: me.current_company_id,
+        account: me.into_account(login_expires_at),
     })
 }
 
@@ -324,12 +321,9 @@ pub async fn unlock(db: &Db, req: UnlockRequest, now: DateTime<Utc>) -> Result<U
     let (access_token, access_expires_at) = issue_access_token(db, &req.device_id, now).await?;
     let me = me(db, user_id).await?;
     Ok(Unlocked {
-        login_expires_at: at(login_expires_at),
         access_token,
         access_expires_at,
-        user: me.user,
-        companies: me.companies,
-        current_company_id: me.current_company_id,
+        account: me.into_account(at(login_expires_at)),
     })
 }
 

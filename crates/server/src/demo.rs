@@ -43,6 +43,43 @@ const USERS: [(&str, bool, &[&str]); 3] = [
     ),
 ];
 
+/// How to log in as the demo users, for a terminal: user name, password,
+/// companies, and for a user with an authenticator its secret, the
+/// `otpauth://` URI to add it to an authenticator app, and the command that
+/// prints the current code. Printed by `heeros-server demo` and by the
+/// app's embedded demo server.
+pub fn describe(logins: &[DemoLogin]) -> String {
+    use std::fmt::Write;
+    let mut out = String::from("Demo logins:\n");
+    for login in logins {
+        let _ = writeln!(
+            out,
+            "  user name: {:<22} password: {}",
+            login.username, login.password
+        );
+        let _ = writeln!(out, "    companies: {}", login.companies.join(", "));
+        match &login.totp_secret {
+            Some(secret) => {
+                let _ = writeln!(
+                    out,
+                    "    two-factor: add this secret to an authenticator app (TOTP, SHA-1, 6 digits, 30 s): {secret}"
+                );
+                if let Ok(uri) = crate::totp::otpauth_uri(secret, &login.username) {
+                    let _ = writeln!(out, "    otpauth URI: {uri}");
+                }
+                let _ = writeln!(
+                    out,
+                    "    current code: heeros-server totp code {secret}"
+                );
+            }
+            None => {
+                let _ = writeln!(out, "    two-factor: none (no code asked)");
+            }
+        }
+    }
+    out
+}
+
 /// The demo logins, without touching a database.
 pub fn logins() -> Vec<DemoLogin> {
     USERS

@@ -127,28 +127,6 @@ fn time(secs: i64) -> String {
     )
 }
 
-fn print_demo(logins: &[demo::DemoLogin]) {
-    println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
-    for login in logins {
-        let totp = if login.totp_secret.is_some() {
-            "authenticator code needed"
-        } else {
-            "no authenticator"
-        };
-        println!(
-            "  {:<20} {:<28} companies: {}",
-            login.username,
-            totp,
-            login.companies.join(", ")
-        );
-    }
-    println!(
-        "Authenticator secret of Maija Meikäläinen: {} (add it to an authenticator app, or run\n  heeros-server totp code {}\nfor the current code).",
-        demo::MAIJA_TOTP_SECRET,
-        demo::MAIJA_TOTP_SECRET
-    );
-}
-
 async fn run(cli: Cli) -> Result<(), ServerError> {
     let url = cli.database_url;
     if let Command::Totp(TotpCommand::Code { secret }) = &cli.command {
@@ -173,7 +151,7 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
         Command::Demo => {
             let db = Db::connect(&url).await?;
             let logins = demo::seed(&db, now).await?;
-            print_demo(&logins);
+            print!("{}", demo::describe(&logins));
         }
         Command::User(cmd) => {
             let db = Db::connect(&url).await?;

@@ -1,0 +1,155 @@
+//! The app root: the start-up failure screen or the journey, one intent
+//! queue into the session store, and the screen of the current phase.
+
+use std::sync::{Arc, Mutex};
+
+use dioxus::prelude::*;
+use futures_util::StreamExt;
+
+use super::widgets::Splash;
+use super::{
+    CodeScreen, CompanyMenuScreen, HomeScreen, IntroScreen, LoginScreen, PinSetupScreen,
+    StartupFailedScreen, StartupFailure, UnlockScreen,
+};
+use crate::i18n::Texts;
+use crate::lang::Lang;
+use crate::session::{Intent, Phase, SessionError, SessionStore, Snapshot};
+
+/// The session store, handed over once to the intent queue that owns it.
+#[derive(Clone)]
+pub struct StoreSlot(Arc<Mutex<Option<SessionStore>>>);
+
+impl StoreSlot {
+    pub fn new(store: SessionStore) -> StoreSlot {
+        StoreSlot(Arc::new(Mutex::new(Some(store))))
+    }
+
+    fn take(&self) -> Option<SessionStore> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    fn snapshot(&self) -> Option<Snapshot> {
+        let slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        slot.as_ref().map(SessionStore::snapshot)
+    }
+}
+
+/// What the app starts with: a session store, or why there is none.
+/// Handed to the root component as launch context.
+#[derive(Clone)]
+pub enum Boot {
+    Ready(StoreSlot),
+    Failed(StartupFailure),
+}
+
+/// What every screen reads and sends through: the snapshot to render and
+/// the queue of intents. Provided by [`App`] (or [`provide_app_state`] in
+/// tests), read with [`use_app`].
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub snapshot: Signal<Snapshot>,
+    intents: Coroutine<Intent>,
+}
+
+impl AppState {
+    /// Queues an intent; the store handles them one at a time, in order.
+    pub fn send(&self, intent: Intent) {
+        self.intents.send(intent);
+    }
+
+    /// An intent is being handled: buttons disabled, spinner shown.
+    pub fn busy(&self) -> bool {
+        self.snapshot.read().busy
+    }
+
+    /// What went wrong with the last intent, for this screen.
+    pub fn error(&self) -> Option<SessionError> {
+        self.snapshot.read().error.clone()
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.snapshot.read().language
+    }
+
+    pub fn texts(&self) -> &'static Texts {
+        self.lang().texts()
+    }
+}
+
+/// The app state of the nearest [`App`] or [`provide_app_state`] above.
+pub fn use_app() -> AppState {
+    try_use_context::<AppState>().expect(
+        "use_app: no AppState here; screens render under ui::App, or under \
+         ui::provide_app_state in tests",
+    )
+}
+
+/// Provides an app state that renders `snapshot` and drops every intent:
+/// for rendering screens in tests and previews, without a store.
+pub fn provide_app_state(snapshot: Snapshot) -> AppState {
+    let snapshot = use_signal(|| snapshot);
+    let intents = use_coroutine(|mut rx: UnboundedReceiver<Intent>| async move {
+        while rx.next().await.is_some() {}
+    });
+    use_context_provider(|| AppState { snapshot, intents })
+}
+
+/// The root component: the journey, or the start-up failure. Expects a
+/// [`Boot`] in its context (see `LaunchBuilder::with_context`).
+#[component]
+pub fn App() -> Element {
+    let boot = use_context::<Boot>();
+    use_hook(super::shell::allow_clipboard_paste);
+    use_hook(super::probe::start);
+    match boot {
+        Boot::Ready(slot) => rsx! { Journey { slot } },
+        Boot::Failed(failure) => rsx! { StartupFailedScreen { failure } },
+    }
+}
+
+impl PartialEq for StoreSlot {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Owns the store in one queue: reads storage first, then handles each
+/// intent in turn, showing it busy meanwhile.
+#[component]
+fn Journey(slot: StoreSlot) -> Element {
+    let first = slot.snapshot().unwrap_or_else(|| Snapshot::of(Phase::Starting, Lang::En));
+    let mut snapshot = use_signal(|| Snapshot { busy: true, ..first });
+    let intents = use_coroutine(move |mut rx: UnboundedReceiver<Intent>| {
+        let slot = slot.clone();
+        async move {
+            let Some(mut store) = slot.take() else {
+                return;
+            };
+            snapshot.set(store.send(Intent::Start).await);
+            while let Some(intent) = rx.next().await {
+                snapshot.with_mut(|s| s.busy = true);
+                let next = store.send(intent).await;
+                snapshot.set(next);
+            }
+        }
+    });
+    use_context_provider(|| AppState { snapshot, intents });
+    rsx! { CurrentScreen {} }
+}
+
+/// The screen of the current phase.
+#[component]
+pub fn CurrentScreen() -> Element {
+    let app = use_app();
+    let phase = app.snapshot.read().phase;
+    match phase {
+        Phase::Starting => rsx! { Splash {} },
+        Phase::Intro { step } => rsx! { IntroScreen { step } },
+        Phase::Login => rsx! { LoginScreen {} },
+        Phase::Code => rsx! { CodeScreen {} },
+        Phase::PinSetup => rsx! { PinSetupScreen {} },
+        Phase::Unlock => rsx! { UnlockScreen {} },
+        Phase::Home => rsx! { HomeScreen {} },
+        Phase::CompanyMenu => rsx! { CompanyMenuScreen {} },
+    }
+}

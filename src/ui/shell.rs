@@ -1,0 +1,88 @@
+//! The shell around the app: the page the webview loads, the desktop
+//! window (size, title) or the phone view, and the WebKitGTK settings the
+//! desktop needs.
+
+use super::{stylesheet, App, Boot};
+
+/// The viewport: phone width, and `viewport-fit=cover` so the page reaches
+/// under notches and home indicators and `env(safe-area-inset-*)` (see
+/// assets/main.css) says how far.
+pub const VIEWPORT: &str = "width=device-width, initial-scale=1, viewport-fit=cover";
+
+/// The page the webview loads (desktop and phones): Dioxus's default index,
+/// but with [`VIEWPORT`] from the first layout on instead of Dioxus's
+/// `user-scalable=no` viewport, which lacks `viewport-fit=cover`, and with
+/// the stylesheet and typeface inline ([`stylesheet`]): styled from the
+/// first paint, wherever the binary runs from. Dioxus adds its script
+/// before `</body>`.
+pub fn index_html() -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>Heeros Mobile</title>\n\
+         <meta name=\"viewport\" content=\"{VIEWPORT}\">\n<style>\n{}</style>\n</head>\n\
+         <body>\n<div id=\"main\"></div>\n</body>\n</html>\n",
+        stylesheet()
+    )
+}
+
+/// Lets page scripts read the clipboard (the code screen's Paste button).
+/// WebKitGTK refuses that by default and dioxus-desktop does not ask.
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+pub(super) fn allow_clipboard_paste() {
+    use dioxus::desktop::wry::WebViewExtUnix;
+    use webkit2gtk::{SettingsExt, WebViewExt};
+    let window = dioxus::desktop::window();
+    if let Some(settings) = WebViewExt::settings(&window.webview.webview()) {
+        settings.set_javascript_can_access_clipboard(true);
+    }
+}
+
+#[cfg(not(all(feature = "desktop", target_os = "linux")))]
+pub(super) fn allow_clipboard_paste() {}
+
+/// Opens the app: the desktop window (390×844 like a phone, or
+/// `HEEROS_WINDOW_SIZE`; see [`crate::app_config::window_size`]) or the
+/// mobile view, with `boot` as the root context.
+pub fn launch(boot: Boot) {
+    let builder = dioxus::LaunchBuilder::new().with_context(boot);
+    #[cfg(feature = "desktop")]
+    let builder = {
+        use crate::app_config::{window_size, MIN_WINDOW_SIZE};
+        use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+        let (width, height) = window_size();
+        builder.with_cfg(
+            Config::new()
+                .with_custom_index(index_html())
+                .with_menu(None)
+                .with_window(
+                    WindowBuilder::new()
+                        .with_title("Heeros Mobile")
+                        .with_inner_size(LogicalSize::new(width, height))
+                        .with_min_inner_size(LogicalSize::new(
+                            MIN_WINDOW_SIZE.0,
+                            MIN_WINDOW_SIZE.1,
+                        )),
+                ),
+        )
+    };
+    #[cfg(all(feature = "mobile", not(feature = "desktop")))]
+    let builder = builder.with_cfg(dioxus::mobile::Config::new().with_custom_index(index_html()));
+    builder.launch(App);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_index_page_has_the_safe_area_viewport_and_what_dioxus_needs() {
+        let index = super::index_html();
+        assert_eq!(index.matches("name=\"viewport\"").count(), 1);
+        assert!(index.contains(&format!("content=\"{}\"", super::VIEWPORT)));
+        assert!(super::VIEWPORT.contains("viewport-fit=cover"));
+        // Dioxus inserts its head before </head> and its loader before </body>.
+        for needed in ["</head>", "<div id=\"main\"></div>", "</body>"] {
+            assert!(index.contains(needed), "{needed}");
+        }
+        // The stylesheet is in the page itself, not looked up at run time.
+        assert!(index.contains(super::stylesheet()));
+        assert!(!index.contains("<link"));
+    }
+}
