@@ -1,4 +1,4 @@
-//! Rule (design.md section 3): a copy of the phone's stored data is useless
+//! Rule (docs/design.md, Security model): a copy of the phone's stored data is useless
 //! for guessing the PIN offline — nothing stored can check a candidate.
 //!
 //! The app logs in against a real server and sets its PIN; the test then

@@ -1,4 +1,4 @@
-//! The journey of design.md section 2, driven through `SessionStore` against
+//! The journey (docs/design.md, Journey), driven through `SessionStore` against
 //! a real in-process `heeros-server` over HTTP, with the in-memory vault.
 //! The server's clock is manual and the client's `now` is injected, so the
 //! 90-day rule is a table. A small TCP relay between app and server lets a

@@ -1,4 +1,4 @@
-//! The HTTP client of wire contract v1 (design.md section 4, `heeros_api`).
+//! The HTTP client of wire contract v1 (docs/api.md, `heeros_api`).
 //!
 //! HTTPS through rustls with bundled web PKI roots; plain http only to a
 //! loopback host (development and tests). Every call has a connect timeout

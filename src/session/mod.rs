@@ -1,4 +1,4 @@
-//! The UI-free heart of the app: the journey of design.md section 2 as a
+//! The UI-free heart of the app: the journey (docs/design.md, Journey) as a
 //! lifecycle state machine, the API client, PIN crypto and secure storage.
 //! Nothing in here imports dioxus; everything is testable without a window.
 //!

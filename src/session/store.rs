@@ -1,4 +1,4 @@
-//! The session store: the journey of design.md section 2 as one state
+//! The session store: the journey (docs/design.md, Journey) as one state
 //! machine, driven by user intents (async, `now` injected) and read by the UI
 //! through [`Snapshot`]s.
 //!

@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{error_text, BackToLoginBar, ErrorBanner, SubmitButton};
+use super::widgets::{error_text, focus_on_mount, BackToLoginBar, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::session::SessionError;
 
@@ -116,6 +116,8 @@ pub fn CodeScreen(
                                 input {
                                     id: "code",
                                     name: "code",
+                                    autofocus: true,
+                                    onmounted: focus_on_mount,
                                     class: "input-code",
                                     r#type: "text",
                                     inputmode: "numeric",

@@ -12,7 +12,9 @@ mod illustrations;
 mod intro;
 mod login;
 mod pin_setup;
+pub mod probe;
 mod startup;
+mod style;
 mod unlock;
 mod widgets;
 
@@ -32,8 +34,7 @@ use dioxus::prelude::*;
 use crate::i18n::{Lang, Texts};
 use crate::session::{Phase, SessionError, SessionStore, Snapshot};
 
-/// The app's one stylesheet (phone layout, light and dark).
-pub const MAIN_CSS: Asset = asset!("/assets/main.css");
+pub use style::stylesheet;
 
 /// What the app starts with: a session store, or why there is none.
 /// Handed to the root component as launch context.
@@ -140,14 +141,14 @@ impl AppState {
     }
 }
 
-/// The root component: the stylesheet, then the journey (or the start-up
+/// The root component: the journey (or the start-up
 /// failure). Expects a [`Boot`] in its context (see `LaunchBuilder::with_context`).
 #[component]
 pub fn App() -> Element {
     let boot = use_context::<Boot>();
     use_hook(allow_clipboard_paste);
+    use_hook(probe::start);
     rsx! {
-        Head {}
         match boot {
             Boot::Ready(_) => rsx! { Journey {} },
             Boot::Failed(failure) => rsx! { StartupFailedScreen { failure } },
@@ -177,23 +178,17 @@ pub const VIEWPORT: &str = "width=device-width, initial-scale=1, viewport-fit=co
 
 /// The page the webview loads (desktop and phones): Dioxus's default index,
 /// but with [`VIEWPORT`] from the first layout on instead of Dioxus's
-/// `user-scalable=no` viewport, which lacks `viewport-fit=cover`. Dioxus
-/// adds its script before `</body>`.
+/// `user-scalable=no` viewport, which lacks `viewport-fit=cover`, and with
+/// the stylesheet and typeface inline ([`stylesheet`]): styled from the
+/// first paint, wherever the binary runs from. Dioxus adds its script
+/// before `</body>`.
 pub fn index_html() -> String {
     format!(
         "<!DOCTYPE html>\n<html>\n<head>\n<title>Heeros Mobile</title>\n\
-         <meta name=\"viewport\" content=\"{VIEWPORT}\">\n</head>\n\
-         <body>\n<div id=\"main\"></div>\n</body>\n</html>\n"
+         <meta name=\"viewport\" content=\"{VIEWPORT}\">\n<style>\n{}</style>\n</head>\n\
+         <body>\n<div id=\"main\"></div>\n</body>\n</html>\n",
+        stylesheet()
     )
-}
-
-/// Stylesheet and viewport, shared by the app and test roots.
-#[component]
-pub fn Head() -> Element {
-    rsx! {
-        document::Meta { name: "viewport", content: VIEWPORT }
-        document::Stylesheet { href: MAIN_CSS }
-    }
 }
 
 /// Starts the store (reads secure storage), then shows the current screen.
@@ -292,5 +287,8 @@ mod tests {
         for needed in ["</head>", "<div id=\"main\"></div>", "</body>"] {
             assert!(index.contains(needed), "{needed}");
         }
+        // The stylesheet is in the page itself, not looked up at run time.
+        assert!(index.contains(super::stylesheet()));
+        assert!(!index.contains("<link"));
     }
 }

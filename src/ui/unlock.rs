@@ -3,7 +3,9 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{error_text, use_reset_fields_on, Brand, ErrorBanner, SubmitButton};
+use super::widgets::{
+    error_text, focus_on_mount, use_reset_fields_on, Brand, ErrorBanner, SubmitButton,
+};
 use super::{form_text, use_app};
 use crate::i18n::Texts;
 use crate::session::SessionError;
@@ -86,6 +88,7 @@ pub fn UnlockScreen(
                                 inputmode: "numeric",
                                 autocomplete: "off",
                                 autofocus: true,
+                                onmounted: focus_on_mount,
                                 aria_invalid: if error().is_some() { "true" } else { "false" },
                             }
                         }

@@ -64,16 +64,6 @@ async fn fresh_postgres(base: &str) -> String {
     format!("{prefix}/{name}")
 }
 
-/// The app package's folder (the workspace root, two levels above this crate).
-fn app_manifest_dir() -> String {
-    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .nth(2)
-        .unwrap_or(here)
-        .to_string_lossy()
-        .into_owned()
-}
-
 async fn sqlx_exec(db: &heeros_server::Db, sql: &str) {
     heeros_server::db::execute(db, sql).await.expect("sql");
 }
@@ -232,8 +222,6 @@ async fn main() {
             ("HEEROS_API_URL", server.base_url.clone()),
             ("HEEROS_VAULT_SERVICE", service),
             ("HEEROS_DATA_DIR", data),
-            // Where asset!() finds assets/main.css for a binary not bundled by dx.
-            ("CARGO_MANIFEST_DIR", app_manifest_dir()),
         ]
         .map(|(k, v)| (k.to_owned(), v))
         .into();
