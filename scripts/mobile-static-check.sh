@@ -145,7 +145,7 @@ if LOC in parsed:
     names = sorted(l.get(A + "name") for l in parsed[LOC].getroot().findall("locale"))
     check(names == ["en", "fi"], "locales_config.xml: en and fi (src/i18n.rs)", f"got {names}")
 else:
-    fail(f"{LOC} exists")
+    fail(f"{LOC} exists and is well-formed")
 DER = "mobile/android/res/xml/data_extraction_rules.xml"
 if DER in parsed:
     root = parsed[DER].getroot()
@@ -153,7 +153,7 @@ if DER in parsed:
           and not list(root.iter("include")),
           "data_extraction_rules.xml: cloud-backup and device-transfer exclude, include nothing")
 else:
-    fail(f"{DER} exists")
+    fail(f"{DER} exists and is well-formed")
 V35 = "mobile/android/res/values-v35/styles.xml"
 if V35 in parsed:
     style = parsed[V35].getroot().find("style[@name='AppTheme']")
@@ -161,7 +161,7 @@ if V35 in parsed:
     check(items.get("android:windowOptOutEdgeToEdgeEnforcement") == "true",
           "values-v35/styles.xml: AppTheme opts out of Android 15 edge-to-edge (WebView < 136 passes no insets)")
 else:
-    fail(f"{V35} exists")
+    fail(f"{V35} exists and is well-formed")
 finish_android = read("mobile/android/finish.sh")
 for needle, what in [
     ('add_attr dataExtractionRules "@xml/data_extraction_rules"', "adds dataExtractionRules"),
