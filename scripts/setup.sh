@@ -9,6 +9,7 @@ PACKAGES=(
   postgresql                                               # the PostgreSQL variant of the server tests
   gnome-keyring dbus-x11 libsecret-tools                   # a real Secret Service for the keyring test
   clang llvm libc6-dev-arm64-cross                         # C pieces of the mobile cross-checks
+  python3 python3-yaml                                     # scripts/mobile-static-check.sh (tomllib, PyYAML)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
