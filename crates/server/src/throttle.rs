@@ -198,12 +198,24 @@ pub async fn refusal(
 /// The attempt did not fail, but does not end the run of failures either
 /// (a right password from an address; a right password before the code).
 pub async fn release(db: &Db, r: &Reserved) -> Result<(), ApiError> {
-    Ok(sql::release(db, &r.key, r.n).await?)
+    let left = sql::release(db, &r.key, r.n).await?;
+    unblock_if_free(db, r, left).await
 }
 
 /// The attempt succeeded: the run of failures up to it is over.
 pub async fn reset(db: &Db, r: &Reserved) -> Result<(), ApiError> {
-    Ok(sql::reset(db, &r.key, r.n).await?)
+    let left = sql::reset(db, &r.key, r.n).await?;
+    unblock_if_free(db, r, left).await
+}
+
+/// After a release or reset, the attempts still counted (in flight) may no
+/// longer earn the back-off one of them set: lift it, so legitimate
+/// concurrent logins are not held back longer than the count says.
+async fn unblock_if_free(db: &Db, r: &Reserved, left: Option<i64>) -> Result<(), ApiError> {
+    if let Some(left) = left.filter(|l| *l > 0 && backoff_s(r.kind, *l) == 0) {
+        sql::unblock_at(db, &r.key, left).await?;
+    }
+    Ok(())
 }
 
 /// Forgets the failures of one key (an admin unlock, a password reset).

@@ -69,35 +69,44 @@ pub async fn find(db: &Db, key: &str) -> Result<Option<ThrottleRow>, sqlx::Error
 /// Gives back the attempt numbered `n` (it did not fail, but it does not end
 /// the run of failures either). Its back-off goes too if no attempt came
 /// after it.
-pub async fn release(db: &Db, key: &str, n: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn release(db: &Db, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
         "UPDATE throttle SET \
            failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, \
            blocked_until = CASE WHEN failures = $2 THEN 0 ELSE blocked_until END \
-         WHERE key = $1",
+         WHERE key = $1 RETURNING failures",
     )
     .bind(key)
     .bind(n)
-    .execute(&db.pool)
+    .fetch_optional(&db.pool)
     .await
-    .map(|_| ())
 }
 
 /// A success at attempt `n` ends the run: the `n` attempts up to and
 /// including it are forgotten; attempts counted after it (still in flight)
 /// keep counting.
-pub async fn reset(db: &Db, key: &str, n: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn reset(db: &Db, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
         "UPDATE throttle SET \
            failures = CASE WHEN failures > $2 THEN failures - $2 ELSE 0 END, \
            blocked_until = CASE WHEN failures > $2 THEN blocked_until ELSE 0 END \
-         WHERE key = $1",
+         WHERE key = $1 RETURNING failures",
     )
     .bind(key)
     .bind(n)
-    .execute(&db.pool)
+    .fetch_optional(&db.pool)
     .await
-    .map(|_| ())
+}
+
+/// Lifts a back-off that attempts no longer earn: the count left after a
+/// release or reset is `failures` and still the row's.
+pub async fn unblock_at(db: &Db, key: &str, failures: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE throttle SET blocked_until = 0 WHERE key = $1 AND failures = $2")
+        .bind(key)
+        .bind(failures)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
 }
 
 /// Forgets a key entirely (admin unlock, password reset).
