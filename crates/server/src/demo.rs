@@ -78,7 +78,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<Vec<DemoLogin>, ServerE
     for (name, totp, ids) in USERS {
         admin::add_user(db, name, DEMO_PASSWORD, now).await?;
         if totp {
-            admin::enroll_totp(db, name, Some(MAIJA_TOTP_SECRET)).await?;
+            admin::enroll_totp_at(db, name, Some(MAIJA_TOTP_SECRET), now).await?;
         }
         for id in ids {
             admin::grant(db, name, id).await?;

@@ -192,7 +192,7 @@ async fn password_reset_lifts_the_lock() {
         f.login(MATTI, PASSWORD).await.code(),
         ErrorCode::AccountLocked
     );
-    heeros_server::admin::reset_password(&f.server.db, MATTI, "a new password")
+    heeros_server::admin::reset_password(&f.server.db, MATTI, "a new password", f.clock.now())
         .await
         .unwrap();
     assert_eq!(
