@@ -19,48 +19,16 @@ use std::time::Duration;
 use heeros_mobile::app_config::{parse_window_size, DEFAULT_WINDOW_SIZE};
 use heeros_mobile::session::Vault;
 use heeros_server::demo;
-use world::{World, LIISA};
-use xwindow::{pause_ms, skip_reason, App};
+use world::{World, MAIJA};
+use xwindow::{pause_ms, skip_reason, App, Target};
 
-/// Liisa (given an authenticator by `World`) goes through every screen;
-/// Matti is the one who types a wrong password. ASCII names: xdotool under
-/// Xvfb cannot type "ä" reliably.
+/// Maija (with an authenticator) goes through every screen; Matti is the
+/// one who types a wrong password.
 const MATTI: &str = "Matti Virtanen";
 const PIN: &str = "2580";
-
-/// Where to click, in window coordinates, for one window size. Found by
-/// looking at the screenshots; x is centred or scaled, y follows the layout.
-struct Layout {
-    skip: (i32, i32),
-    next: (i32, i32),
-    lang_fi: (i32, i32),
-    lang_en: (i32, i32),
-    username: (i32, i32),
-    code: (i32, i32),
-    pin_1: (i32, i32),
-    unlock_pin: (i32, i32),
-    header: (i32, i32),
-    log_out: (i32, i32),
-}
-
-impl Layout {
-    fn new(width: i32, height: i32) -> Layout {
-        let mid = width / 2;
-        Layout {
-            skip: (width - 38, 26),
-            // Right half: the only button on step 1, Next beside Back later.
-            next: (width * 3 / 4, height - 44),
-            lang_fi: (width - 39, 28),
-            lang_en: (width - 88, 28),
-            username: (mid, 233),
-            code: (mid - 45, 234),
-            pin_1: (mid, 258),
-            unlock_pin: (mid, 212),
-            header: (mid, 38),
-            log_out: (mid, height - 44),
-        }
-    }
-}
+const ACCOUNT: Target = Target::Css(".account-button");
+/// The intro's forward button: "Next", and "Get started" on the last step.
+const NEXT: Target = Target::Css(".actions .btn-primary");
 
 /// An address nothing listens on: the "offline" login.
 fn closed_port_url() -> String {
@@ -92,7 +60,6 @@ fn app_binary() -> PathBuf {
 /// Every screen and state at one window size, into `out`.
 fn take_all(size: (u32, u32), out: &Path) {
     let (width, height) = (size.0 as i32, size.1 as i32);
-    let at = Layout::new(width, height);
     let dir = tempfile::tempdir().unwrap();
     let world = World::start(dir.path());
     let service = format!(
@@ -124,101 +91,106 @@ fn take_all(size: (u32, u32), out: &Path) {
     };
     let launch = |api_url: &str| launch_with(api_url, &[]);
     let log_in = |app: &App, name: &str, password: &str| {
-        app.fill_two_and_send(at.username, name, password);
+        app.fill_two_and_send(Target::Id("username"), name, password);
         pause_ms(2000);
     };
+    let wait = Duration::from_secs(20);
 
     // First start: the intro, the login, Finnish, a wrong password.
     let app = launch(&world.base_url);
     for step in 1..=5 {
         if step > 1 {
-            app.click(at.next);
-            pause_ms(500);
+            app.click_on(NEXT);
+            let dots = format!(".dots[aria-label='Step {step} of 5']");
+            app.wait_for(Target::Css(&dots), wait);
         }
         app.shot(&format!("intro-{step}"));
     }
-    app.click(at.skip);
-    pause_ms(1000);
+    app.click_on(Target::Text("Skip"));
+    app.wait_for(Target::Id("username"), wait);
     app.shot("login");
-    app.click(at.lang_fi);
-    pause_ms(1000);
+    app.click_on(Target::Css("button[lang=fi]"));
+    app.wait_for(Target::Css("button[lang=fi][aria-pressed=true]"), wait);
     app.shot("login-fi");
-    app.click(at.lang_en);
-    pause_ms(1000);
+    app.click_on(Target::Css("button[lang=en]"));
+    app.wait_for(Target::Css("button[lang=en][aria-pressed=true]"), wait);
     log_in(&app, MATTI, "not-the-password");
     app.shot("login-wrong-credentials");
     app.kill();
 
     // No server: the same login, offline.
     let app = launch(&closed_port_url());
-    log_in(&app, LIISA, demo::DEMO_PASSWORD);
+    log_in(&app, MAIJA, demo::DEMO_PASSWORD);
     app.shot("login-offline");
     app.kill();
 
     // The server again: code (wrong, then right), PIN (mismatch, then
     // right), home, company menu.
     let app = launch(&world.base_url);
-    log_in(&app, LIISA, demo::DEMO_PASSWORD);
+    log_in(&app, MAIJA, demo::DEMO_PASSWORD);
+    app.wait_for(Target::Id("code"), wait);
     app.shot("code");
     let code = world.code_now();
     let wrong: u32 = (code.parse::<u32>().unwrap() + 500_000) % 1_000_000;
-    app.click(at.code);
+    app.click_on(Target::Id("code"));
     app.type_fast(&format!("{wrong:06}"));
     app.enter();
-    pause_ms(2000);
+    app.wait_for(Target::Css("#code[aria-invalid=true]"), wait);
     app.shot("code-wrong");
     assert!(world.devices().is_empty(), "a wrong code made a device");
-    app.click(at.code);
+    app.click_on(Target::Id("code"));
     app.key(&["ctrl+a"]);
     world.enter_code(&app);
-    pause_ms(1000);
+    app.wait_for(Target::Id("pin"), wait);
     app.shot("pin-setup");
-    app.fill_two_and_send(at.pin_1, PIN, "2581");
-    pause_ms(1000);
+    app.fill_two_and_send(Target::Id("pin"), PIN, "2581");
+    app.wait_for(Target::Css("#pin[aria-invalid=true]"), wait);
     app.shot("pin-setup-mismatch");
-    app.fill_two_and_send(at.pin_1, PIN, PIN);
+    app.fill_two_and_send(Target::Id("pin"), PIN, PIN);
     app.wait_until(
         "the login in the secure store",
         Duration::from_secs(20),
         || vault.stored_keys().unwrap().contains(&"login"),
     );
-    pause_ms(1000);
+    app.wait_for(ACCOUNT, wait);
     app.shot("home");
-    app.click(at.header);
-    pause_ms(500);
+    app.click_on(ACCOUNT);
+    app.wait_for(Target::Text("Go back"), wait);
     app.shot("company-menu");
     app.kill();
 
     // Relaunch: unlock (a wrong PIN, then the right one), log out.
     let app = launch(&world.base_url);
+    app.wait_for(Target::Id("unlock-pin"), wait);
     app.shot("unlock");
-    app.click(at.unlock_pin);
+    app.click_on(Target::Id("unlock-pin"));
     app.type_fast("1111");
     app.enter();
     app.wait_until("a wrong PIN counted", Duration::from_secs(20), || {
         world.devices()[0].failed_unlocks == 1
     });
-    pause_ms(1000);
+    app.wait_for(Target::Css("#unlock-pin[aria-invalid=true]"), wait);
     app.shot("unlock-wrong-pin");
-    app.click(at.unlock_pin);
+    app.click_on(Target::Id("unlock-pin"));
     app.key(&["ctrl+a"]);
     app.type_fast(PIN);
     app.enter();
     app.wait_until("the unlock", Duration::from_secs(20), || {
         world.devices()[0].failed_unlocks == 0
     });
-    pause_ms(1000);
-    app.click(at.header);
-    app.click(at.log_out);
+    app.click_on(ACCOUNT);
+    app.click_on(Target::Text("Log out"));
     app.wait_until("the logout", Duration::from_secs(10), || {
         world.devices()[0].revoked.as_deref() == Some("logout")
     });
-    pause_ms(1000);
+    app.wait_for(Target::Id("username"), wait);
+    pause_ms(500);
     app.shot("login-logged-out");
     app.kill();
 
     // Dark mode (GTK's dark theme sets prefers-color-scheme: dark).
     let app = launch_with(&world.base_url, &[("GTK_THEME", "Adwaita:dark")]);
+    app.wait_for(Target::Id("username"), wait);
     app.shot("login-dark");
     app.kill();
     let _ = vault.wipe_everything();

@@ -20,7 +20,7 @@ export CARGO_TERM_COLOR=never
 
 TARGETS=(aarch64-linux-android aarch64-apple-ios)
 ANDROID_API=30       # minSdk in Dioxus.toml (Android 11)
-IOS_MIN=13.0         # deployment target in Dioxus.toml
+IOS_MIN=15.0         # deployment target in Dioxus.toml ([ios] deployment_target)
 
 for tool in clang llvm-ar rustup cargo; do
   command -v "$tool" >/dev/null || { echo "mobile-check: '$tool' is missing (run scripts/setup.sh)" >&2; exit 1; }

@@ -5,10 +5,11 @@ set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 PACKAGES=(
   pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev   # the desktop window (Dioxus / WebKitGTK)
-  xvfb xauth xdotool imagemagick                           # a window without a display, screenshots
+  xvfb xauth xdotool x11-xkb-utils imagemagick             # a window without a display (setxkbmap fi: "ä" types), screenshots
   postgresql                                               # the PostgreSQL variant of the server tests
   gnome-keyring dbus-x11 libsecret-tools                   # a real Secret Service for the keyring test
   clang llvm libc6-dev-arm64-cross                         # C pieces of the mobile cross-checks
+  python3 python3-yaml                                     # scripts/mobile-static-check.sh (tomllib, PyYAML)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

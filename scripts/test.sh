@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
 # The one command that runs every test: installs what is missing, starts
-# PostgreSQL, checks formatting and lints, runs the whole workspace's tests
-# under a D-Bus session with gnome-keyring and a virtual display, and checks
-# that the app compiles for Android and iOS.
+# PostgreSQL, checks formatting, the phone packages' static rules and lints,
+# runs the whole workspace's tests under a D-Bus session with gnome-keyring
+# and a virtual display, and checks that the app compiles for Android and
+# iOS. Prints how long each stage took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+stage_start=$SECONDS
+stage() {
+  echo "   ($(( SECONDS - stage_start )) s)"
+  stage_start=$SECONDS
+  echo "== $*"
+}
+echo "== setup (apt-get, rustup)"
 bash scripts/setup.sh
+stage "PostgreSQL"
 HEEROS_TEST_POSTGRES_URL="$(bash scripts/postgres.sh)"
 export HEEROS_TEST_POSTGRES_URL
-echo "== cargo fmt --check"
+stage "cargo fmt --check"
 cargo fmt --all --check
-echo "== cargo clippy"
+stage "mobile static checks"
+bash scripts/mobile-static-check.sh
+stage "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
-echo "== cargo test (PostgreSQL at $HEEROS_TEST_POSTGRES_URL, gnome-keyring, Xvfb)"
+stage "cargo test (PostgreSQL at $HEEROS_TEST_POSTGRES_URL, gnome-keyring, Xvfb)"
 dbus-run-session -- bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1000x24" \
   cargo test --workspace
-if [ -f scripts/mobile-check.sh ]; then
-  echo "== mobile compile checks"
-  bash scripts/mobile-check.sh
-fi
-echo "All checks passed."
+stage "mobile compile checks"
+bash scripts/mobile-check.sh
+stage "done"
+echo "All checks passed in $SECONDS s."

@@ -134,16 +134,10 @@ mod tests {
     fn the_device_language_is_adopted_until_the_user_picks_one() {
         let vault = Vault::in_memory();
         adopt_device_language(&vault, Lang::Fi).unwrap();
-        assert_eq!(
-            vault.load_preferences().unwrap().language,
-            Some(Lang::Fi)
-        );
+        assert_eq!(vault.load_preferences().unwrap().language, Some(Lang::Fi));
         // A choice already made (here: Finnish) is not overwritten.
         adopt_device_language(&vault, Lang::En).unwrap();
-        assert_eq!(
-            vault.load_preferences().unwrap().language,
-            Some(Lang::Fi)
-        );
+        assert_eq!(vault.load_preferences().unwrap().language, Some(Lang::Fi));
     }
 
     #[test]

@@ -70,4 +70,3 @@ fn start_code_ticker(logins: &[heeros_server::demo::DemoLogin]) {
         eprintln!("Heeros Mobile: could not start the demo code printer: {e}");
     }
 }
-

@@ -106,6 +106,8 @@ pub struct Texts {
     pub invoices_placeholder: &'static str,
     pub login_valid_until: &'static str,
     pub no_company: &'static str,
+    pub failed_attempts_one: &'static str,
+    pub failed_attempts_many: &'static str,
 
     // Company menu
     pub company_menu_title: &'static str,
@@ -169,6 +171,14 @@ impl Texts {
             2..=59 => Self::fill(self.seconds, seconds),
             60 => Self::fill(self.one_minute, 1),
             _ => Self::fill(self.minutes, seconds.div_ceil(60)),
+        }
+    }
+
+    /// Wrong PINs since the user last opened the app, in words.
+    pub fn failed_attempts(&self, n: u32) -> String {
+        match n {
+            1 => self.failed_attempts_one.to_string(),
+            n => Self::fill(self.failed_attempts_many, n),
         }
     }
 
@@ -305,6 +315,8 @@ pub static EN: Texts = Texts {
     invoices_placeholder: "Purchase invoices waiting for your approval will appear here.",
     login_valid_until: "Your login is valid until {n}.",
     no_company: "No company selected",
+    failed_attempts_one: "1 wrong PIN attempt since you last opened the app. If it was not you, log out and tell your Heeros administrator.",
+    failed_attempts_many: "{n} wrong PIN attempts since you last opened the app. If it was not you, log out and tell your Heeros administrator.",
 
     company_menu_title: "Companies",
     go_back: "Go back",
@@ -429,6 +441,8 @@ pub static FI: Texts = Texts {
     invoices_placeholder: "Hyväksyntääsi odottavat ostolaskut näkyvät tässä.",
     login_valid_until: "Kirjautumisesi on voimassa {n} asti.",
     no_company: "Ei valittua yritystä",
+    failed_attempts_one: "Tällä laitteella on annettu 1 väärä PIN-koodi sen jälkeen, kun viimeksi avasit sovelluksen. Jos se et ollut sinä, kirjaudu ulos ja kerro asiasta Heeros-pääkäyttäjällesi.",
+    failed_attempts_many: "Tällä laitteella on annettu {n} väärää PIN-koodia sen jälkeen, kun viimeksi avasit sovelluksen. Jos se et ollut sinä, kirjaudu ulos ja kerro asiasta Heeros-pääkäyttäjällesi.",
 
     company_menu_title: "Yritykset",
     go_back: "Takaisin",

@@ -1,4 +1,4 @@
-//! Rule (design.md section 3): a copy of the phone's stored data is useless
+//! Rule (docs/design.md, Security model): a copy of the phone's stored data is useless
 //! for guessing the PIN offline — nothing stored can check a candidate.
 //!
 //! The app logs in against a real server and sets its PIN; the test then
@@ -12,12 +12,12 @@
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use chrono::Utc;
 use heeros_api::UnlockRequest;
 use heeros_mobile::session::pin::{self, KdfAlg, KdfParams};
 use heeros_mobile::session::vault::StoredLogin;
 use heeros_mobile::session::{ApiClient, DeviceInfo, Phase, SessionStore, Vault};
-use heeros_server::{demo, spawn_loopback, Clock};
+use heeros_server::testing::spawn_demo;
+use heeros_server::{demo, Clock};
 use sha2::{Digest, Sha256};
 
 const RIGHT_PIN: &str = "2580";
@@ -55,9 +55,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[tokio::test]
 async fn stored_data_plus_10000_offline_pin_guesses_cannot_tell_the_right_pin() {
     let dir = tempfile::tempdir().unwrap();
-    let url = heeros_server::db::sqlite_url(&dir.path().join("server.sqlite"));
-    let server = spawn_loopback(&url, Clock::system()).await.unwrap();
-    demo::seed(&server.db, Utc::now()).await.unwrap();
+    let (server, _) = spawn_demo(dir.path(), Clock::system()).await;
     let api = ApiClient::new(&server.base_url).unwrap();
     let vault = Vault::in_memory();
     let mut app = SessionStore::new(

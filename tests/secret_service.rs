@@ -6,12 +6,12 @@
 //! entries are never touched, and every test cleans up after itself.
 
 use chrono::{DateTime, TimeZone, Utc};
-use heeros_mobile::session::pin::{KdfParams, WrappedSecret};
 use heeros_mobile::lang::Lang;
-use heeros_mobile::session::vault::{Preferences, StoredLogin, VaultError, LOGIN_KEY, PREFERENCES_KEY};
-use heeros_mobile::session::{
-    ApiClient, DeviceInfo, Notice, Phase, SessionStore, Vault,
+use heeros_mobile::session::pin::{KdfParams, WrappedSecret};
+use heeros_mobile::session::vault::{
+    Preferences, StoredLogin, VaultError, LOGIN_KEY, PREFERENCES_KEY,
 };
+use heeros_mobile::session::{ApiClient, DeviceInfo, Notice, Phase, SessionStore, Vault};
 
 fn unique_service(test: &str) -> String {
     let nanos = std::time::SystemTime::now()
@@ -135,15 +135,10 @@ async fn the_journey_runs_over_the_real_secret_service() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let url = heeros_server::db::sqlite_url(&dir.path().join("server.sqlite"));
     let start = Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap();
-    let clock = heeros_server::Clock::manual();
-    let server = heeros_server::spawn_loopback(&url, clock.clone())
-        .await
-        .unwrap();
-    let demo = heeros_server::demo::seed(&server.db, start)
-        .await
-        .unwrap()
+    let clock = heeros_server::Clock::manual(start);
+    let (server, logins) = heeros_server::testing::spawn_demo(dir.path(), clock.clone()).await;
+    let demo = logins
         .into_iter()
         .find(|l| l.totp_secret.is_none())
         .unwrap();
@@ -172,10 +167,7 @@ async fn the_journey_runs_over_the_real_secret_service() {
 
     let mut second = app();
     assert_eq!(second.start().await.unwrap().phase, Phase::Unlock);
-    assert_eq!(
-        second.unlock("2580").await.unwrap().phase,
-        Phase::Home
-    );
+    assert_eq!(second.unlock("2580").await.unwrap().phase, Phase::Home);
     let snap = second.logout().await;
     assert_eq!(snap.notice, Some(Notice::LoggedOut));
 

@@ -1,4 +1,4 @@
-//! The journey of design.md section 2, driven through `SessionStore` against
+//! The journey (docs/design.md, Journey), driven through `SessionStore` against
 //! a real in-process `heeros-server` over HTTP, with the in-memory vault.
 //! The server's clock is manual and the client's `now` is injected, so the
 //! 90-day rule is a table. A small TCP relay between app and server lets a
@@ -15,7 +15,8 @@ use heeros_mobile::session::{
     ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
 };
 use heeros_server::demo::{self, DemoLogin};
-use heeros_server::{admin, spawn_loopback, totp, Clock, Running};
+use heeros_server::testing::spawn_demo;
+use heeros_server::{admin, totp, Clock, Running};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -102,10 +103,8 @@ struct World {
 impl World {
     async fn new() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let url = heeros_server::db::sqlite_url(&dir.path().join("server.sqlite"));
         let clock = Clock::manual(t0());
-        let server = spawn_loopback(&url, clock.clone()).await.unwrap();
-        let logins = demo::seed(&server.db, t0()).await.unwrap();
+        let (server, logins) = spawn_demo(dir.path(), clock.clone()).await;
         let relay = Relay::start(server.addr).await;
         World {
             _dir: dir,
@@ -539,6 +538,24 @@ async fn a_right_pin_resets_the_wrong_pin_count() {
 }
 
 #[tokio::test]
+async fn wrong_pins_since_the_last_unlock_are_told_after_the_next_one() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let mut app = w.app();
+    app.start().await.unwrap();
+    for _ in 0..2 {
+        app.unlock(OTHER_PIN).await.unwrap_err();
+    }
+    let snap = app.unlock(PIN).await.unwrap();
+    assert_eq!(snap.phase, Phase::Home);
+    assert_eq!(snap.failed_attempts_since_last_unlock, 2);
+    // Told once: the next unlock without wrong PINs says nothing.
+    app.lock();
+    let snap = app.unlock(PIN).await.unwrap();
+    assert_eq!(snap.failed_attempts_since_last_unlock, 0);
+}
+
+#[tokio::test]
 async fn a_pin_of_the_wrong_shape_costs_no_attempt() {
     let w = World::new().await;
     drop(w.at_home(MATTI).await);
@@ -674,7 +691,12 @@ async fn a_company_without_rights_is_refused_and_nothing_changes() {
     let after = app.snapshot();
     assert_eq!(current(&after), current(&before));
     assert_eq!(
-        w.vault.load_login().unwrap().unwrap().account.current_company_id,
+        w.vault
+            .load_login()
+            .unwrap()
+            .unwrap()
+            .account
+            .current_company_id,
         current(&before).unwrap()
     );
 }
@@ -814,16 +836,10 @@ async fn an_unused_port_is_offline_not_an_error_page() {
 async fn the_intro_shows_once_with_five_steps_and_the_language_persists() {
     let w = World::new().await;
     let mut app = w.app();
-    assert_eq!(
-        app.start().await.unwrap().phase,
-        Phase::Intro { step: 0 }
-    );
+    assert_eq!(app.start().await.unwrap().phase, Phase::Intro { step: 0 });
     assert_eq!(app.intro_back().phase, Phase::Intro { step: 0 });
     for step in 1..=4 {
-        assert_eq!(
-            app.intro_next().await.unwrap().phase,
-            Phase::Intro { step }
-        );
+        assert_eq!(app.intro_next().await.unwrap().phase, Phase::Intro { step });
     }
     assert_eq!(app.intro_back().phase, Phase::Intro { step: 3 });
     let snap = app.set_language(Lang::Fi).await.unwrap();

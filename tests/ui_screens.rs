@@ -44,16 +44,16 @@ fn logged_in(phase: Phase, language: Lang) -> Snapshot {
                 display_name: "Maija Meikäläinen".into(),
             },
             companies: vec![
-            Company {
-                id: 10,
-                name: "Heeros Demo Oy".into(),
-                business_id: "1234567-8".into(),
-            },
-            Company {
-                id: 11,
-                name: "Meikäläinen Consulting Oy".into(),
-                business_id: "2345678-9".into(),
-            },
+                Company {
+                    id: 10,
+                    name: "Heeros Demo Oy".into(),
+                    business_id: "1234567-8".into(),
+                },
+                Company {
+                    id: 11,
+                    name: "Meikäläinen Consulting Oy".into(),
+                    business_id: "2345678-9".into(),
+                },
             ],
             current_company_id: 11,
             login_expires_at: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
@@ -148,15 +148,17 @@ fn intro_tells_what_heeros_mobile_is() {
 
 #[test]
 fn intro_storage_failure_is_explained() {
-    let html = render(failed(snap(Phase::Intro { step: 4 }, Lang::En), SessionError::Storage("dbus".into())));
+    let html = render(failed(
+        snap(Phase::Intro { step: 4 }, Lang::En),
+        SessionError::Storage("dbus".into()),
+    ));
     assert!(html.contains("role=\"alert\""));
     assert!(text(&html).contains("secure storage of this device is not available"));
 }
 
 #[test]
 fn intro_in_finnish() {
-    let t = text(&render(
-        snap(Phase::Intro { step: 1 }, Lang::Fi)));
+    let t = text(&render(snap(Phase::Intro { step: 1 }, Lang::Fi)));
     assert!(t.contains("Ohita"));
     assert!(t.contains("Seuraava"));
     assert!(t.contains("Edellinen"));
@@ -247,7 +249,10 @@ fn login_in_finnish() {
     assert!(t.contains("Käyttäjätunnus"));
     assert!(t.contains("Salasana"));
     assert!(tag_with_id(&html, "username").contains("placeholder=\"Etunimi Sukunimi\""));
-    let t = text(&render(failed(snap(Phase::Login, Lang::Fi), SessionError::Offline)));
+    let t = text(&render(failed(
+        snap(Phase::Login, Lang::Fi),
+        SessionError::Offline,
+    )));
     assert!(t.contains("Heerokseen ei saada yhteyttä"));
 }
 
@@ -269,7 +274,10 @@ fn code_field_is_a_one_time_code_with_paste_and_the_tip() {
 
 #[test]
 fn code_error_shows_attempts_left() {
-    let t = text(&render(failed(snap(Phase::Code, Lang::En), SessionError::CodeInvalid { attempts_left: 3 })));
+    let t = text(&render(failed(
+        snap(Phase::Code, Lang::En),
+        SessionError::CodeInvalid { attempts_left: 3 },
+    )));
     assert!(
         t.contains("Wrong authentication code. 3 attempts left."),
         "{t}"
@@ -308,7 +316,10 @@ fn pin_setup_explains_each_refusal() {
         (SessionError::PinPolicy(PinProblem::AllSame), "1111"),
         (SessionError::PinPolicy(PinProblem::Sequence), "1234"),
     ] {
-        let t = text(&render(failed(snap(Phase::PinSetup, Lang::En), error.clone())));
+        let t = text(&render(failed(
+            snap(Phase::PinSetup, Lang::En),
+            error.clone(),
+        )));
         assert!(t.contains(words), "{error:?}: {t}");
     }
 }
@@ -329,9 +340,15 @@ fn unlock_asks_the_pin_and_counts_attempts() {
     assert!(pin.contains("inputmode=\"numeric\""), "{pin}");
     assert!(pin.contains("type=\"password\""), "{pin}");
     assert!(text(&html).contains("Maija Meikäläinen"));
-    let t = text(&render(failed(logged_in(Phase::Unlock, Lang::En), SessionError::PinIncorrect { attempts_left: 2 })));
+    let t = text(&render(failed(
+        logged_in(Phase::Unlock, Lang::En),
+        SessionError::PinIncorrect { attempts_left: 2 },
+    )));
     assert!(t.contains("Wrong PIN code. 2 attempts left."), "{t}");
-    let t = text(&render(failed(logged_in(Phase::Unlock, Lang::En), SessionError::PinIncorrect { attempts_left: 1 })));
+    let t = text(&render(failed(
+        logged_in(Phase::Unlock, Lang::En),
+        SessionError::PinIncorrect { attempts_left: 1 },
+    )));
     assert!(t.contains("log in with your password again"), "{t}");
 }
 
@@ -384,8 +401,7 @@ fn company_menu_lists_companies_marks_current_go_back_and_log_out() {
 
 #[test]
 fn company_menu_in_finnish() {
-    let t = text(&render(
-        logged_in(Phase::CompanyMenu, Lang::Fi)));
+    let t = text(&render(logged_in(Phase::CompanyMenu, Lang::Fi)));
     assert!(t.contains("Takaisin"));
     assert!(t.contains("Kirjaudu ulos"));
     assert!(t.contains("Valittu"));
@@ -393,11 +409,27 @@ fn company_menu_in_finnish() {
 
 #[test]
 fn company_menu_offline() {
-    let t = text(&render(failed(logged_in(Phase::CompanyMenu, Lang::En), SessionError::Offline)));
+    let t = text(&render(failed(
+        logged_in(Phase::CompanyMenu, Lang::En),
+        SessionError::Offline,
+    )));
     assert!(t.contains("Cannot reach Heeros. Check your connection and try again."));
 }
 
 // ---- Busy state ----------------------------------------------------------------
+
+#[test]
+fn home_tells_of_wrong_pins_since_the_last_unlock() {
+    let quiet = text(&render(logged_in(Phase::Home, Lang::En)));
+    assert!(!quiet.contains("wrong PIN"), "nothing to tell");
+    let mut s = logged_in(Phase::Home, Lang::En);
+    s.failed_attempts_since_last_unlock = 2;
+    let html = render(s.clone());
+    assert!(html.contains("role=\"alert\""));
+    assert!(text(&html).contains("2 wrong PIN attempts since you last opened the app"));
+    s.failed_attempts_since_last_unlock = 1;
+    assert!(text(&render(s)).contains("1 wrong PIN attempt since"));
+}
 
 #[test]
 fn busy_disables_every_button_and_shows_a_spinner() {

@@ -1,15 +1,20 @@
 //! The whole journey in a real window under Xvfb, driven like a person with
-//! real X key and mouse events (xdotool), typing at full speed:
-//! intro (Skip) → login (a user with an authenticator) → authenticator code → PIN twice, Done → home →
+//! real X key and mouse events (xdotool), typing at full speed with a
+//! Finnish keymap: intro (Skip) → login as "Maija Meikäläinen" (a user with
+//! an authenticator) → authenticator code → PIN twice, Done → home →
 //! company menu, switch company, Go back → app killed → relaunch → unlock
 //! with the PIN → home shows the chosen company → Log out → nothing of the
 //! user left in the real Secret Service.
 //!
-//! Every step is checked on the server or in the secure store, not on
-//! pixels; screenshots of each step land in target/tmp/window-journey/.
-//! Runs under `scripts/test.sh` (xvfb-run + dbus-run-session + gnome-keyring);
-//! elsewhere it is skipped with the reason, unless HEEROS_WINDOW_TEST or CI
-//! is set, where a missing display fails it.
+//! What is clicked is found by id, selector or visible text through the
+//! app's test probe, never by pixel position, so a font or stylesheet
+//! change cannot break it. The code, PIN-setup and unlock screens are typed
+//! into without a click: their first field has the focus. Every step is
+//! checked on the server or in the secure store; screenshots of each step
+//! land in target/tmp/window-journey/. Runs under `scripts/test.sh`
+//! (xvfb-run + dbus-run-session + gnome-keyring); elsewhere it is skipped
+//! with the reason, unless HEEROS_WINDOW_TEST or CI is set, where a missing
+//! display fails it.
 
 #[path = "support/world.rs"]
 mod world;
@@ -21,22 +26,12 @@ use std::time::Duration;
 
 use heeros_mobile::session::Vault;
 use heeros_server::demo;
-use world::{World, LIISA};
-use xwindow::{skip_reason, App};
+use world::{World, MAIJA};
+use xwindow::{skip_reason, App, Target};
 
 const PIN: &str = "2580";
-/// Window size from ui::launch (logical px; Xvfb has scale 1).
-const SKIP: (i32, i32) = (352, 26);
-const USERNAME: (i32, i32) = (195, 233);
-const PASSWORD: (i32, i32) = (160, 352);
-const CODE: (i32, i32) = (150, 234);
-const PIN_1: (i32, i32) = (195, 258);
-const PIN_2: (i32, i32) = (195, 403);
-const HEADER: (i32, i32) = (195, 38);
-const UNLOCK_PIN: (i32, i32) = (195, 212);
-const SECOND_COMPANY: (i32, i32) = (150, 244);
-const GO_BACK: (i32, i32) = (60, 26);
-const LOG_OUT: (i32, i32) = (195, 800);
+/// The home view's header: the user's name and the current company.
+const ACCOUNT: Target = Target::Css(".account-button");
 
 /// Screenshots of each step (and of a failed wait).
 fn shots() -> PathBuf {
@@ -76,31 +71,37 @@ fn main() {
 
     let app = launch(&world.base_url, &data_dir, &service);
     app.shot("01-intro");
-    app.click(SKIP);
-    app.shot("02-login");
+    app.click_on(Target::Text("Skip"));
 
-    app.click(USERNAME);
-    app.type_fast(LIISA);
-    app.click(PASSWORD);
+    app.click_on(Target::Id("username"));
+    app.shot("02-login");
+    app.type_fast(MAIJA);
+    let typed = app.find(Target::Id("username")).unwrap().value;
+    assert_eq!(
+        typed.as_deref(),
+        Some(MAIJA),
+        "every key of the name, ä too"
+    );
+    app.click_on(Target::Id("password"));
     app.type_fast(demo::DEMO_PASSWORD);
     app.enter();
-    std::thread::sleep(Duration::from_secs(2));
+
+    // The code screen: its field has the focus, so the code is typed
+    // without a click.
+    app.assert_focused(Target::Id("code"));
     app.shot("03-code");
     // The password step alone creates no device: the code is still needed.
     assert!(world.devices().is_empty(), "a device before the code step");
-
-    app.click(CODE);
     world.enter_code(&app);
-    std::thread::sleep(Duration::from_secs(1));
+
+    app.assert_focused(Target::Id("pin"));
     app.shot("04-pin-setup");
     assert!(
         vault.stored_keys().unwrap().iter().all(|k| *k != "login"),
         "login stored before the PIN"
     );
-
-    app.click(PIN_1);
     app.type_fast(PIN);
-    app.click(PIN_2);
+    app.click_on(Target::Id("pin_repeat"));
     app.type_fast(PIN);
     app.enter();
     app.wait_until(
@@ -108,19 +109,31 @@ fn main() {
         Duration::from_secs(20),
         || vault.stored_keys().unwrap().contains(&"login"),
     );
-    std::thread::sleep(Duration::from_secs(1));
+    let home = app.wait_for(ACCOUNT, Duration::from_secs(20));
+    assert!(home.text.contains(MAIJA), "home names the user: {home:?}");
     app.shot("05-home");
 
-    app.click(HEADER);
+    app.click_on(ACCOUNT);
+    app.wait_for(Target::Text("Go back"), Duration::from_secs(10));
     app.shot("06-company-menu");
-    app.click(SECOND_COMPANY);
+    app.click_on(Target::Css("button.company:not(.company-current)"));
     app.wait_until(
         "the company switch on the server",
         Duration::from_secs(10),
         || world.current_company() != first_company,
     );
     let chosen = world.current_company();
-    app.click(GO_BACK);
+    let chosen_name = world.current_company_name();
+    app.wait_for(
+        Target::Css("button.company-current"),
+        Duration::from_secs(10),
+    );
+    app.click_on(Target::Text("Go back"));
+    let home = app.wait_for(ACCOUNT, Duration::from_secs(10));
+    assert!(
+        home.text.contains(&chosen_name),
+        "home shows the chosen company: {home:?}"
+    );
     app.shot("07-home-switched");
 
     // The app is killed and launched again: only the PIN is asked.
@@ -128,23 +141,24 @@ fn main() {
     let seen_before = world.devices()[0].last_seen_at;
     std::thread::sleep(Duration::from_millis(1100));
     let app = launch(&world.base_url, &data_dir, &service);
+    app.assert_focused(Target::Id("unlock-pin"));
     app.shot("08-unlock");
-    app.click(UNLOCK_PIN);
     app.type_fast(PIN);
     app.enter();
     app.wait_until("an unlock on the server", Duration::from_secs(20), || {
         world.devices()[0].last_seen_at > seen_before
     });
-    std::thread::sleep(Duration::from_secs(1));
+    let home = app.wait_for(ACCOUNT, Duration::from_secs(20));
     app.shot("09-home-after-unlock");
     assert_eq!(
         world.current_company(),
         chosen,
         "the company choice survives the relaunch"
     );
+    assert!(home.text.contains(&chosen_name), "{home:?}");
 
-    app.click(HEADER);
-    app.click(LOG_OUT);
+    app.click_on(ACCOUNT);
+    app.click_on(Target::Text("Log out"));
     app.wait_until(
         "the device revoked by logout",
         Duration::from_secs(10),
@@ -153,7 +167,7 @@ fn main() {
     app.wait_until("the secure store wiped", Duration::from_secs(10), || {
         !vault.stored_keys().unwrap().contains(&"login")
     });
-    std::thread::sleep(Duration::from_millis(500));
+    app.wait_for(Target::Id("username"), Duration::from_secs(10));
     app.shot("10-login-after-logout");
     if let Some(left) = vault.search_service().unwrap() {
         assert!(

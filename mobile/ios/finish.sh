@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Finishes an iOS release on macOS after
-#   IPHONEOS_DEPLOYMENT_TARGET=13.0 HEEROS_API_URL=https://… \
+#   IPHONEOS_DEPLOYMENT_TARGET=15.0 HEEROS_API_URL=https://… \
 #     dx bundle --platform ios --release --no-default-features --package-types ios
 # dx 0.7.10 leaves an unsigned HeerosMobile.app in
 # target/dx/heeros-mobile/release/ios. This script adds what Dioxus.toml
 # cannot express, signs the app and packs the IPA:
 #   - the app icon: assets/icons/ios/AppIcon.appiconset (scripts/icons.sh)
 #     compiled into Assets.car with actool, icon keys merged into Info.plist;
+#   - Info.plist fixes and the privacy manifest (mobile/ios/info-plist.sh:
+#     iOS 15 minimum, UILaunchScreen instead of dx's missing storyboard,
+#     CFBundleSupportedPlatforms iPhoneOS, languages en+fi,
+#     PrivacyInfo.xcprivacy);
 #   - the display name (Dioxus.toml [application] name), the build number
 #     (CFBundleVersion: $HEEROS_BUILD_NUMBER, else the commit count) and the
 #     DT* keys Xcode would write (App Store Connect checks them);
@@ -48,10 +52,10 @@ xcrun actool "$work/Assets.xcassets" --compile "$APP" --platform iphoneos \
 pb -c "Merge $work/icons.plist" "$PLIST"
 
 echo "finish.sh: Info.plist (name '$NAME', version $version, build $build)"
+bash "$ROOT/mobile/ios/info-plist.sh" "$APP" iphoneos
 set_key "$PLIST" CFBundleDisplayName string "$NAME"
 set_key "$PLIST" CFBundleShortVersionString string "$version"
 set_key "$PLIST" CFBundleVersion string "$build"
-set_key "$PLIST" MinimumOSVersion string "$MIN_IOS"
 sdk_version="$(xcrun --sdk iphoneos --show-sdk-version)"
 set_key "$PLIST" DTPlatformName string iphoneos
 set_key "$PLIST" DTPlatformVersion string "$sdk_version"

@@ -13,11 +13,12 @@ use heeros_api::{
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use url::{Host, Url};
 
 use super::pin::UnlockSecret;
 use super::SessionError;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Time allowed to open a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -112,20 +113,26 @@ impl ApiClient {
 
     /// `POST /v1/login`
     pub async fn login(&self, body: &LoginRequest) -> Result<LoginStep, ApiError> {
-        self.call(self.request(Method::POST, paths::LOGIN).json(body))
+        self.call(secret_json(self.request(Method::POST, paths::LOGIN), body)?)
             .await
     }
 
     /// `POST /v1/login/totp`
     pub async fn login_totp(&self, body: &TotpRequest) -> Result<LoginStep, ApiError> {
-        self.call(self.request(Method::POST, paths::LOGIN_TOTP).json(body))
-            .await
+        self.call(secret_json(
+            self.request(Method::POST, paths::LOGIN_TOTP),
+            body,
+        )?)
+        .await
     }
 
     /// `POST /v1/unlock`
     pub async fn unlock(&self, body: &UnlockRequest) -> Result<Unlocked, ApiError> {
-        self.call(self.request(Method::POST, paths::UNLOCK).json(body))
-            .await
+        self.call(secret_json(
+            self.request(Method::POST, paths::UNLOCK),
+            body,
+        )?)
+        .await
     }
 
     /// `POST /v1/unlock` with an unwrapped candidate secret; the encoded
@@ -203,13 +210,9 @@ impl ApiClient {
     async fn call<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T, ApiError> {
         let resp = req.send().await.map_err(transport_error)?;
         if resp.status().is_success() {
-            resp.json::<T>().await.map_err(|e| {
-                if e.is_decode() {
-                    ApiError::Unexpected(format!("answer not understood: {e}"))
-                } else {
-                    transport_error(e)
-                }
-            })
+            let body = read_capped(resp).await?;
+            serde_json::from_slice(&body)
+                .map_err(|e| ApiError::Unexpected(format!("answer not understood: {e}")))
         } else {
             Err(rejection(resp).await)
         }
@@ -268,9 +271,9 @@ async fn rejection(resp: reqwest::Response) -> ApiError {
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let bytes = match resp.bytes().await {
+    let bytes = match read_capped(resp).await {
         Ok(bytes) => bytes,
-        Err(e) => return transport_error(e),
+        Err(e) => return e,
     };
     match serde_json::from_slice::<ErrorBody>(&bytes) {
         Ok(mut body) => {
@@ -281,6 +284,44 @@ async fn rejection(resp: reqwest::Response) -> ApiError {
         }
         Err(_) => ApiError::Unexpected(unexpected_status(status)),
     }
+}
+
+/// A JSON body holding a secret (password, code, unlock secret): the only
+/// serialized copy is wiped when the request is done with it.
+fn secret_json<T: Serialize>(req: RequestBuilder, body: &T) -> Result<RequestBuilder, ApiError> {
+    let json = Zeroizing::new(
+        serde_json::to_vec(body)
+            .map_err(|e| ApiError::Unexpected(format!("request not encodable: {e}")))?,
+    );
+    Ok(req
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(bytes::Bytes::from_owner(json)))
+}
+
+/// The largest answer body the app reads; a bigger one is refused before
+/// it is parsed (or held whole in memory).
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// Reads an answer body, at most [`MAX_ANSWER_BYTES`] of it.
+async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {
+    if resp
+        .content_length()
+        .is_some_and(|len| len > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large() -> ApiError {
+    ApiError::Unexpected(format!("answer larger than {MAX_ANSWER_BYTES} bytes"))
 }
 
 fn unexpected_status(status: StatusCode) -> String {

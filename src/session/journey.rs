@@ -36,6 +36,9 @@ pub struct DeviceSession {
 pub struct Open {
     pub stored: StoredLogin,
     pub session: DeviceSession,
+    /// Wrong PINs the server counted since the unlock before this one
+    /// (someone else may have tried): the user is told.
+    pub failed_attempts: u32,
 }
 
 /// Where the user is, with what that place needs.
@@ -76,7 +79,9 @@ pub enum Event {
     IntroWentBack,
     IntroFinished,
     /// The password was right and the user has an authenticator.
-    ChallengeIssued { challenge: Zeroizing<String> },
+    ChallengeIssued {
+        challenge: Zeroizing<String>,
+    },
     /// A full login made a device session.
     LoggedIn {
         session: DeviceSession,
@@ -85,12 +90,15 @@ pub enum Event {
     /// The user left the code or PIN step for Login.
     WentBackToLogin,
     /// The PIN wrapped the secret and the login is stored.
-    PinStored { stored: StoredLogin },
+    PinStored {
+        stored: StoredLogin,
+    },
     /// The server took the unwrapped secret; `stored` is the login as now
     /// known (names and rights refreshed).
     Unlocked {
         stored: StoredLogin,
         session: DeviceSession,
+        failed_attempts: u32,
     },
     /// A new access token for the open session.
     AccessRenewed(Access),
@@ -141,15 +149,24 @@ impl Stage {
             (S::Login { .. } | S::Code { .. }, E::LoggedIn { session, account }) => {
                 S::PinSetup { session, account }
             }
-            (S::Code { .. } | S::PinSetup { .. }, E::WentBackToLogin) => {
-                S::Login { notice: None }
-            }
-            (S::PinSetup { session, .. }, E::PinStored { stored }) => {
-                S::Home(Open { stored, session })
-            }
-            (S::Unlock { .. }, E::Unlocked { stored, session }) => {
-                S::Home(Open { stored, session })
-            }
+            (S::Code { .. } | S::PinSetup { .. }, E::WentBackToLogin) => S::Login { notice: None },
+            (S::PinSetup { session, .. }, E::PinStored { stored }) => S::Home(Open {
+                stored,
+                session,
+                failed_attempts: 0,
+            }),
+            (
+                S::Unlock { .. },
+                E::Unlocked {
+                    stored,
+                    session,
+                    failed_attempts,
+                },
+            ) => S::Home(Open {
+                stored,
+                session,
+                failed_attempts,
+            }),
             (S::Home(mut open), E::AccessRenewed(access)) => {
                 open.session.access = access;
                 S::Home(open)
@@ -266,6 +283,7 @@ mod tests {
         Stage::Home(Open {
             stored: stored(),
             session: session(),
+            failed_attempts: 0,
         })
     }
 
@@ -287,7 +305,11 @@ mod tests {
         ];
         for (intro_seen, has_login, phase) in cases {
             let stage = Stage::Starting.on(started(intro_seen, has_login.then(stored)));
-            assert_eq!(stage.phase(), phase, "intro_seen={intro_seen} login={has_login}");
+            assert_eq!(
+                stage.phase(),
+                phase,
+                "intro_seen={intro_seen} login={has_login}"
+            );
         }
     }
 
@@ -376,7 +398,10 @@ mod tests {
     fn events_that_cannot_happen_in_a_stage_change_nothing() {
         let cases: Vec<(Stage, Event)> = vec![
             (Stage::Login { notice: None }, Event::MenuOpened),
-            (Stage::Login { notice: None }, Event::PinStored { stored: stored() }),
+            (
+                Stage::Login { notice: None },
+                Event::PinStored { stored: stored() },
+            ),
             (
                 Stage::Unlock { stored: stored() },
                 Event::LoggedIn {

@@ -127,6 +127,9 @@ pub struct Snapshot {
     /// Who is signed in (or logging in, or locked out by the PIN).
     pub account: Option<Account>,
     pub language: Lang,
+    /// Wrong PINs typed on this device since the user last opened the app
+    /// (told on Home: someone else may have tried).
+    pub failed_attempts_since_last_unlock: u32,
     /// An intent is being handled: buttons are disabled, a spinner shows.
     pub busy: bool,
     /// What went wrong with the last intent, for the current screen.
@@ -141,6 +144,7 @@ impl Snapshot {
             notice: None,
             account: None,
             language,
+            failed_attempts_since_last_unlock: 0,
             busy: false,
             error: None,
         }

@@ -1,6 +1,6 @@
 //! The PIN: its policy and the crypto that turns it into the unlock secret.
 //!
-//! design.md section 3: `key = Argon2id(PIN, salt)`, stored
+//! docs/design.md, Security model: `key = Argon2id(PIN, salt)`, stored
 //! `wrapped = unlock_secret XOR key`. No MAC, hash or checksum of the secret
 //! is kept anywhere, so a wrong PIN yields a plausible wrong secret and only
 //! the server (which counts) can tell. Unwrapped secrets and keys live in
@@ -80,7 +80,7 @@ pub enum KdfAlg {
 }
 
 impl KdfParams {
-    /// The baseline of design.md section 3: m=19456 KiB, t=2, p=1.
+    /// The baseline of docs/design.md, Security model: m=19456 KiB, t=2, p=1.
     pub const BASELINE: KdfParams = KdfParams {
         alg: KdfAlg::Argon2id,
         m_kib: 19456,

@@ -83,6 +83,10 @@ impl SessionStore {
             notice: self.stage.notice(),
             account: self.stage.account().cloned(),
             language: self.prefs.language.unwrap_or_default(),
+            failed_attempts_since_last_unlock: self
+                .stage
+                .open()
+                .map_or(0, |open| open.failed_attempts),
             busy: false,
             error: self.error.clone(),
         }
@@ -395,6 +399,7 @@ impl SessionStore {
                 secret: candidate,
                 access: access_of(unlocked.access_token, unlocked.access_expires_at),
             },
+            failed_attempts: unlocked.failed_attempts_since_last_unlock,
         }))
     }
 

@@ -117,8 +117,13 @@ impl PartialEq for StoreSlot {
 /// intent in turn, showing it busy meanwhile.
 #[component]
 fn Journey(slot: StoreSlot) -> Element {
-    let first = slot.snapshot().unwrap_or_else(|| Snapshot::of(Phase::Starting, Lang::En));
-    let mut snapshot = use_signal(|| Snapshot { busy: true, ..first });
+    let first = slot
+        .snapshot()
+        .unwrap_or_else(|| Snapshot::of(Phase::Starting, Lang::En));
+    let mut snapshot = use_signal(|| Snapshot {
+        busy: true,
+        ..first
+    });
     let intents = use_coroutine(move |mut rx: UnboundedReceiver<Intent>| {
         let slot = slot.clone();
         async move {

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 use heeros_api::{normalize_code, TOTP_DIGITS};
 use zeroize::Zeroizing;
 
-use super::widgets::{error_text, BackToLoginBar, ErrorBanner, SubmitButton};
+use super::widgets::{error_text, focus_on_mount, BackToLoginBar, ErrorBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::session::Intent;
 
@@ -90,6 +90,8 @@ pub fn CodeScreen() -> Element {
                                 input {
                                     id: "code",
                                     name: "code",
+                                    autofocus: true,
+                                    onmounted: focus_on_mount,
                                     class: "input-code",
                                     r#type: "text",
                                     inputmode: "numeric",

@@ -39,7 +39,6 @@ pub fn HomeScreen() -> Element {
         .map(|a| a.login_expires_at)
         .map(|at| Texts::fill(t.login_valid_until, format_date(lang, at)));
 
-
     rsx! {
         div { class: "screen screen-home",
             header { class: "topbar topbar-home",
@@ -60,6 +59,12 @@ pub fn HomeScreen() -> Element {
             }
             main { class: "content",
                 h1 { {Texts::fill(t.welcome, &first_name)} }
+                if snapshot.failed_attempts_since_last_unlock > 0 {
+                    div { class: "banner banner-error", role: "alert",
+                        span { class: "banner-icon", aria_hidden: "true", "!" }
+                        p { {t.failed_attempts(snapshot.failed_attempts_since_last_unlock)} }
+                    }
+                }
                 if let Some(company) = company {
                     section { class: "card company-card",
                         h2 { "{t.company_details}" }

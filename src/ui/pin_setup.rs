@@ -2,7 +2,9 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{error_text, use_reset_fields_on, BackToLoginBar, ErrorBanner, SubmitButton};
+use super::widgets::{
+    error_text, focus_on_mount, use_reset_fields_on, BackToLoginBar, ErrorBanner, SubmitButton,
+};
 use super::{form_text, use_app};
 use crate::session::{Intent, SessionError};
 
@@ -56,6 +58,8 @@ pub fn PinSetupScreen() -> Element {
                             input {
                                 id: "pin",
                                 name: "pin",
+                                autofocus: true,
+                                onmounted: focus_on_mount,
                                 class: "input-pin",
                                 r#type: "password",
                                 inputmode: "numeric",

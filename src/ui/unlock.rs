@@ -3,7 +3,9 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{error_text, use_reset_fields_on, Brand, ErrorBanner, SubmitButton};
+use super::widgets::{
+    error_text, focus_on_mount, use_reset_fields_on, Brand, ErrorBanner, SubmitButton,
+};
 use super::{form_text, use_app};
 use crate::i18n::Texts;
 use crate::session::{Intent, SessionError};
@@ -66,6 +68,7 @@ pub fn UnlockScreen() -> Element {
                                 inputmode: "numeric",
                                 autocomplete: "off",
                                 autofocus: true,
+                                onmounted: focus_on_mount,
                                 aria_invalid: invalid,
                             }
                         }

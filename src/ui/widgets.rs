@@ -132,6 +132,14 @@ pub fn BackToLoginBar(busy: bool) -> Element {
     }
 }
 
+/// Puts the keyboard focus in the element when it appears: `onmounted:
+/// focus_on_mount` on a screen's first field. (The `autofocus` attribute
+/// alone works only on the page's first screen; a webview ignores it on
+/// elements added later.)
+pub async fn focus_on_mount(event: MountedEvent) {
+    let _ = event.set_focus(true).await;
+}
+
 /// Runs `reset_js` (empty the fields, focus the first) whenever the
 /// snapshot's error becomes one that `clears` says starts the typing over.
 pub fn use_reset_fields_on(clears: fn(&SessionError) -> bool, reset_js: &'static str) {

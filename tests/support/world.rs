@@ -1,27 +1,27 @@
 //! The server side of the real-window drives (`tests/window_journey.rs`,
 //! `examples/screenshots.rs`): a real server on loopback with the demo data,
-//! Liisa Korhonen given an authenticator, and what the drives check on it.
-//! Included with `#[path]` next to `xwindow`.
+//! and what the drives check on it about Maija Meikäläinen, the demo user
+//! with an authenticator and two companies. Included with `#[path]` next to
+//! `xwindow`.
 
 #![allow(dead_code)] // each includer uses its own part
 
 use std::path::Path;
 use std::time::Duration;
 
-use heeros_server::{admin, demo, spawn_loopback, Clock, Db, Running};
+use heeros_server::testing::spawn_demo;
+use heeros_server::{admin, demo, Clock, Db, Running};
 
 use crate::xwindow::App;
 
-/// Liisa has three companies; she gets an authenticator here. (An ASCII
-/// name: xdotool under Xvfb cannot type "ä" reliably; non-ASCII names are
-/// covered by the session and server tests.)
-pub const LIISA: &str = "Liisa Korhonen";
+/// Typed with its "ä"s at full speed (the drives set a Finnish keymap).
+pub const MAIJA: &str = "Maija Meikäläinen";
 
 pub struct World {
     pub rt: tokio::runtime::Runtime,
     pub db: Db,
     pub base_url: String,
-    pub liisa: i64,
+    pub maija: i64,
     _server: Running,
 }
 
@@ -29,45 +29,53 @@ impl World {
     /// The server, its SQLite file in `dir`.
     pub fn start(dir: &Path) -> World {
         let rt = tokio::runtime::Runtime::new().unwrap();
-        let (server, liisa) = rt.block_on(async {
-            let url = heeros_server::db::sqlite_url(&dir.join("server.sqlite"));
-            let server = spawn_loopback(&url, Clock::system()).await.unwrap();
-            demo::seed(&server.db, chrono::Utc::now()).await.unwrap();
-            let (liisa, _) = admin::find_user(&server.db, LIISA).await.unwrap();
-            admin::enroll_totp(&server.db, LIISA, Some(demo::MAIJA_TOTP_SECRET))
-                .await
-                .unwrap();
-            (server, liisa)
+        let (server, maija) = rt.block_on(async {
+            let (server, _) = spawn_demo(dir, Clock::system()).await;
+            let (maija, _) = admin::find_user(&server.db, MAIJA).await.unwrap();
+            (server, maija)
         });
         World {
             db: server.db.clone(),
             base_url: server.base_url.clone(),
-            liisa,
+            maija,
             rt,
             _server: server,
         }
     }
 
-    /// Liisa's device sessions.
+    /// Maija's device sessions.
     pub fn devices(&self) -> Vec<admin::DeviceRow> {
         self.rt
-            .block_on(admin::list_devices(&self.db, Some(LIISA)))
+            .block_on(admin::list_devices(&self.db, Some(MAIJA)))
             .unwrap()
     }
 
     pub fn current_company(&self) -> i64 {
         self.rt
-            .block_on(heeros_server::auth::me(&self.db, self.liisa))
+            .block_on(heeros_server::auth::me(&self.db, self.maija))
             .unwrap()
             .current_company_id
     }
 
-    /// Liisa's current authenticator code.
+    /// The name of Maija's current company.
+    pub fn current_company_name(&self) -> String {
+        let me = self
+            .rt
+            .block_on(heeros_server::auth::me(&self.db, self.maija))
+            .unwrap();
+        me.companies
+            .into_iter()
+            .find(|c| c.id == me.current_company_id)
+            .map(|c| c.name)
+            .unwrap()
+    }
+
+    /// Maija's current authenticator code.
     pub fn code_now(&self) -> String {
         heeros_server::totp::code_at(demo::MAIJA_TOTP_SECRET, chrono::Utc::now())
     }
 
-    /// Types Liisa's current code as a person would ("123 456") into the
+    /// Types Maija's current code as a person would ("123 456") into the
     /// focused field, sends it and waits for the device session it makes.
     pub fn enter_code(&self, app: &App) {
         let code = self.code_now();

@@ -137,6 +137,11 @@ pub struct Unlocked {
     pub access_expires_at: DateTime<Utc>,
     #[serde(flatten)]
     pub account: Account,
+    /// Wrong unlock attempts (wrong PINs) counted on this device since its
+    /// previous successful unlock; the app tells the user when it is not 0.
+    /// Absent from older servers: 0.
+    #[serde(default)]
+    pub failed_attempts_since_last_unlock: u32,
 }
 
 /// 200 answer of `GET /v1/me`.
@@ -190,6 +195,12 @@ pub enum ErrorCode {
     Forbidden,
     /// 404: no such route.
     NotFound,
+    /// 405: the route exists, not with this method.
+    MethodNotAllowed,
+    /// 408: the request took too long to arrive (30 s for the whole request).
+    RequestTimeout,
+    /// 431: too many or too large request headers.
+    HeadersTooLarge,
     /// 503: the database is unreachable; try again shortly.
     Unavailable,
     /// 500: a fault on the server; details are in its log, not here.
@@ -210,6 +221,9 @@ impl ErrorCode {
             | ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::RequestTimeout => 408,
+            ErrorCode::HeadersTooLarge => 431,
             ErrorCode::AccountLocked => 423,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
@@ -235,6 +249,9 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "Not signed in.",
             ErrorCode::Forbidden => "You have no rights to that company.",
             ErrorCode::NotFound => "Not found.",
+            ErrorCode::MethodNotAllowed => "This method is not allowed here.",
+            ErrorCode::RequestTimeout => "The request took too long to arrive.",
+            ErrorCode::HeadersTooLarge => "The request headers are too large.",
             ErrorCode::Unavailable => "The service is temporarily unavailable. Try again shortly.",
             ErrorCode::Internal => "Something went wrong on the server.",
         }
@@ -303,7 +320,10 @@ mod tests {
             "current_company_id": 7
         });
         let session: Session = serde_json::from_value(json.clone()).unwrap();
-        assert_eq!(session.account.current_company().unwrap().name, "Heeros Demo Oy");
+        assert_eq!(
+            session.account.current_company().unwrap().name,
+            "Heeros Demo Oy"
+        );
         assert_eq!(serde_json::to_value(&session).unwrap(), json);
     }
 
@@ -317,6 +337,20 @@ mod tests {
         assert_eq!(json["error"], "pin_incorrect");
         assert_eq!(json["attempts_left"], 3);
         assert!(json.get("retry_after_s").is_none());
+    }
+
+    #[test]
+    fn unlocked_from_an_older_server_has_no_failed_attempts() {
+        let old = serde_json::json!({
+            "login_expires_at": "2026-04-05T09:00:00Z",
+            "access_token": "t",
+            "access_expires_at": "2026-01-05T09:15:00Z",
+            "user": {"id": 1, "display_name": "Maija Meikäläinen"},
+            "companies": [],
+            "current_company_id": 1
+        });
+        let unlocked: Unlocked = serde_json::from_value(old).unwrap();
+        assert_eq!(unlocked.failed_attempts_since_last_unlock, 0);
     }
 
     #[test]

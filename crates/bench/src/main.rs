@@ -52,28 +52,6 @@ fn row(what: &str, figure: String, goal: &str, met: bool) {
     );
 }
 
-async fn fresh_postgres(base: &str) -> String {
-    use heeros_server::secrets::random_token;
-    let name = format!(
-        "heeros_bench_{}",
-        random_token(6).to_lowercase().replace(['-', '_'], "x")
-    );
-    let db = heeros_server::Db::connect(base).await.expect("postgres");
-    sqlx_exec(&db, &format!("CREATE DATABASE {name}")).await;
-    let (prefix, _) = base.rsplit_once('/').expect("url with a database");
-    format!("{prefix}/{name}")
-}
-
-/// The app package's folder (the workspace root, two levels above this crate).
-fn app_manifest_dir() -> String {
-    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .nth(2)
-        .unwrap_or(here)
-        .to_string_lossy()
-        .into_owned()
-}
-
 async fn sqlx_exec(db: &heeros_server::Db, sql: &str) {
     heeros_server::db::execute(db, sql).await.expect("sql");
 }
@@ -142,7 +120,7 @@ async fn main() {
     ));
     let mut pg_url = None;
     if let Some(base) = &args.postgres {
-        let url = fresh_postgres(base).await;
+        let url = heeros_server::testing::fresh_postgres_database(base).await;
         seed::seed(&url, args.devices + rule_rounds).await;
         let a = ServerProc::start(&url).await;
         runs.push((
@@ -232,8 +210,6 @@ async fn main() {
             ("HEEROS_API_URL", server.base_url.clone()),
             ("HEEROS_VAULT_SERVICE", service),
             ("HEEROS_DATA_DIR", data),
-            // Where asset!() finds assets/main.css for a binary not bundled by dx.
-            ("CARGO_MANIFEST_DIR", app_manifest_dir()),
         ]
         .map(|(k, v)| (k.to_owned(), v))
         .into();

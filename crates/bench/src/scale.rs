@@ -71,10 +71,11 @@ async fn journey(client: &Client, servers: &[String], i: usize, out: &mut Outcom
         _ => return out.bad("unlock", &a),
     };
     let target = session
+        .account
         .companies
         .iter()
         .map(|c| c.id)
-        .find(|id| *id != session.current_company_id);
+        .find(|id| *id != session.account.current_company_id);
     let Some(target) = target else {
         return out.bad("companies", &a);
     };

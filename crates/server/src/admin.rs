@@ -23,6 +23,45 @@ pub struct DeviceRow {
     pub revoked: Option<String>,
 }
 
+/// What an admin remedy ended for the user: their device sessions (and
+/// with them every access token) and their open login challenges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ended {
+    pub devices: u64,
+    pub challenges: u64,
+}
+
+impl std::fmt::Display for Ended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ended {} device session(s) and {} open login(s) of the user",
+            self.devices, self.challenges
+        )
+    }
+}
+
+/// Ends every device session and open challenge of a user: after a password
+/// reset or an authenticator change nobody stays in on the old credentials.
+pub async fn end_sessions(
+    db: &Db,
+    user_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Ended, ServerError> {
+    let mut devices = 0;
+    for id in crate::db::devices::live_of_user(db, user_id).await? {
+        if crate::auth::revoke_device(db, &id, reason, now).await? {
+            devices += 1;
+        }
+    }
+    let challenges = crate::db::challenges::delete_of_user(db, user_id).await?;
+    Ok(Ended {
+        devices,
+        challenges,
+    })
+}
+
 async fn hash(password: &str) -> Result<String, ServerError> {
     if password.is_empty() || password.len() > passwords::MAX_PASSWORD_BYTES {
         return Err(ServerError::Invalid(format!(
@@ -30,7 +69,7 @@ async fn hash(password: &str) -> Result<String, ServerError> {
             passwords::MAX_PASSWORD_BYTES
         )));
     }
-    let password = password.to_owned();
+    let password = zeroize::Zeroizing::new(password.to_owned());
     tokio::task::spawn_blocking(move || passwords::hash_blocking(&password))
         .await
         .map_err(|_| ServerError::Hashing)?
@@ -81,8 +120,14 @@ pub async fn add_user(
     ))
 }
 
-/// Sets a new password; this also lifts a lock and forgets failures.
-pub async fn reset_password(db: &Db, name: &str, password: &str) -> Result<(), ServerError> {
+/// Sets a new password; this also lifts a lock, forgets failures, and ends
+/// every device session and open login of the user.
+pub async fn reset_password(
+    db: &Db,
+    name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Ended, ServerError> {
     let (id, _) = find_user(db, name).await?;
     let phc = hash(password).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -90,22 +135,48 @@ pub async fn reset_password(db: &Db, name: &str, password: &str) -> Result<(), S
         .bind(id)
         .execute(&db.pool)
         .await?;
-    unlock_user(db, name).await
+    unlock_user(db, name).await?;
+    let ended = end_sessions(db, id, "password_reset", now).await?;
+    tracing::info!(target: "heeros::security", event = "admin", action = "reset_password", user_id = id, devices_ended = ended.devices, challenges_ended = ended.challenges, "password reset");
+    Ok(ended)
 }
 
 /// Lifts the 100-failure lock and the back-off of a user name.
 pub async fn unlock_user(db: &Db, name: &str) -> Result<(), ServerError> {
-    throttle::clear(db, &throttle::key(Kind::Name, &names::match_key(name))).await?;
+    let key = throttle::key(Kind::Name, &names::bounded_key(name));
+    throttle::clear(db, &key).await?;
+    tracing::info!(target: "heeros::security", event = "admin", action = "unlock_user", name = %crate::audit::tag(&key), "user name unlocked");
     Ok(())
 }
 
-/// Gives the user a new authenticator secret (replacing any old one).
-/// Returns the base32 secret and the otpauth URI to scan.
+/// A new authenticator: the base32 secret, the otpauth URI to scan, and
+/// what it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolled {
+    pub secret: String,
+    pub uri: String,
+    pub ended: Ended,
+}
+
+/// Gives the user a new authenticator secret (replacing any old one) and
+/// ends every device session and open login of the user. Returns the base32
+/// secret and the otpauth URI to scan.
 pub async fn enroll_totp(
     db: &Db,
     name: &str,
     secret: Option<&str>,
 ) -> Result<(String, String), ServerError> {
+    let e = enroll_totp_at(db, name, secret, Utc::now()).await?;
+    Ok((e.secret, e.uri))
+}
+
+/// [`enroll_totp`] at `now`, saying what it ended.
+pub async fn enroll_totp_at(
+    db: &Db,
+    name: &str,
+    secret: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Enrolled, ServerError> {
     let (id, display) = find_user(db, name).await?;
     let secret = secret.map_or_else(totp::new_secret, str::to_owned);
     let uri = totp::otpauth_uri(&secret, &display)?;
@@ -114,17 +185,22 @@ pub async fn enroll_totp(
         .bind(id)
         .execute(&db.pool)
         .await?;
-    Ok((secret, uri))
+    let ended = end_sessions(db, id, "totp_enrolled", now).await?;
+    tracing::info!(target: "heeros::security", event = "admin", action = "totp_enroll", user_id = id, devices_ended = ended.devices, challenges_ended = ended.challenges, "authenticator enrolled");
+    Ok(Enrolled { secret, uri, ended })
 }
 
-/// Removes the user's authenticator: logins no longer ask for a code.
-pub async fn remove_totp(db: &Db, name: &str) -> Result<(), ServerError> {
+/// Removes the user's authenticator (logins no longer ask for a code) and
+/// ends every device session and open login of the user.
+pub async fn remove_totp(db: &Db, name: &str, now: DateTime<Utc>) -> Result<Ended, ServerError> {
     let (id, _) = find_user(db, name).await?;
     sqlx::query("UPDATE users SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
         .bind(id)
         .execute(&db.pool)
         .await?;
-    Ok(())
+    let ended = end_sessions(db, id, "totp_removed", now).await?;
+    tracing::info!(target: "heeros::security", event = "admin", action = "totp_remove", user_id = id, devices_ended = ended.devices, challenges_ended = ended.challenges, "authenticator removed");
+    Ok(ended)
 }
 
 pub async fn add_company(db: &Db, name: &str, business_id: &str) -> Result<i64, ServerError> {
@@ -214,7 +290,9 @@ pub async fn revoke_device(
     device_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ServerError> {
-    Ok(crate::auth::revoke_device(db, device_id, "admin", now).await?)
+    let live = crate::auth::revoke_device(db, device_id, "admin", now).await?;
+    tracing::info!(target: "heeros::security", event = "admin", action = "revoke_device", device = %crate::audit::device(device_id), was_live = live, "device revoked by admin");
+    Ok(live)
 }
 
 /// Revokes every live device session of a user. Returns how many.

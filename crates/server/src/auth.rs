@@ -7,19 +7,63 @@ use heeros_api::{
     UnlockRequest, Unlocked, User, ACCESS_TOKEN_MINUTES, CHALLENGE_MINUTES, LOGIN_LIFETIME_DAYS,
     MAX_TOTP_ATTEMPTS, MAX_UNLOCK_FAILURES, UNLOCK_SECRET_LEN,
 };
-use sqlx::Row;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use crate::db::Db;
+use sqlx::Row;
+use zeroize::Zeroizing;
+
+use crate::db::challenges::{ChallengeSlot, CodeOwner};
+use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::passwords::{Hasher, MAX_PASSWORD_BYTES};
-use crate::throttle::{self, Kind};
-use crate::{names, secrets, totp};
+use crate::throttle::{self, Kind, Reserved};
+use crate::{audit, names, secrets, totp};
+
+/// Live device sessions one user may have; a new login beyond this revokes
+/// the oldest (reason `superseded`).
+pub const MAX_DEVICES_PER_USER: usize = 10;
+/// Live login challenges one user may have; a new one deletes the oldest.
+pub const MAX_CHALLENGES_PER_USER: i64 = 3;
+/// Longest device name kept (characters), after dropping control and
+/// format characters.
+pub const MAX_DEVICE_NAME_CHARS: usize = 64;
+/// Longest platform label kept (characters).
+pub const MAX_PLATFORM_CHARS: usize = 32;
+
+/// How many secrets the server has actually checked, by kind: what the
+/// concurrency tests count to prove that refused attempts cost nothing.
+#[derive(Debug, Default)]
+pub struct Checks {
+    pub passwords: AtomicU64,
+    pub codes: AtomicU64,
+    pub unlock_secrets: AtomicU64,
+}
+
+impl Checks {
+    fn count(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn passwords(&self) -> u64 {
+        self.passwords.load(Ordering::Relaxed)
+    }
+
+    pub fn codes(&self) -> u64 {
+        self.codes.load(Ordering::Relaxed)
+    }
+
+    pub fn unlock_secrets(&self) -> u64 {
+        self.unlock_secrets.load(Ordering::Relaxed)
+    }
+}
 
 /// What login needs: the database and the bounded password hasher.
 #[derive(Clone)]
 pub struct Auth {
     pub db: Db,
     pub hasher: Hasher,
+    pub checks: Arc<Checks>,
 }
 
 /// Who is calling, from a valid access token.
@@ -33,142 +77,192 @@ fn at(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
 }
 
-/// Short free-text fields from the client (device name, platform): trimmed,
-/// control characters dropped, length capped.
-fn label(raw: &str, max: usize) -> String {
-    raw.chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_owned()
+#[derive(sqlx::FromRow)]
+struct LoginUser {
+    id: i64,
+    password_hash: String,
+    totp_secret: Option<String>,
 }
 
 impl Auth {
-    /// `POST /v1/login`. Unknown user and wrong password are answered alike,
+    pub fn new(db: Db, hasher: Hasher) -> Self {
+        Auth {
+            db,
+            hasher,
+            checks: Arc::default(),
+        }
+    }
+
+    /// `POST /v1/login`. The attempt is counted against the name and the
+    /// address before Argon2 runs (refused while either backs off or the
+    /// name is locked). Unknown user and wrong password are answered alike,
     /// after the same Argon2 work.
     pub async fn login(
         &self,
         req: LoginRequest,
+        password: Zeroizing<String>,
         client: &str,
         now: DateTime<Utc>,
     ) -> Result<LoginStep, ApiError> {
-        let name_key = names::match_key(&req.username);
+        let name_key = names::bounded_key(&req.username);
         let keys = [
             (Kind::Name, throttle::key(Kind::Name, &name_key)),
             (Kind::Address, throttle::key(Kind::Address, client)),
         ];
-        let has_failures = throttle::check(&self.db, &keys, now).await?;
+        let reserved = throttle::reserve(&self.db, &keys, now).await?;
+        let (name, address) = (&reserved[0], &reserved[1]);
 
-        let user = if name_key.is_empty() || name_key.chars().count() > names::MAX_NAME_CHARS {
+        let user: Option<LoginUser> = if name_key.is_empty()
+            || name_key.chars().count() > names::MAX_NAME_CHARS
+        {
             None
         } else {
-            sqlx::query("SELECT id, password_hash, totp_secret FROM users WHERE name_key = $1")
+            sqlx::query_as("SELECT id, password_hash, totp_secret FROM users WHERE name_key = $1")
                 .bind(&name_key)
                 .fetch_optional(&self.db.pool)
                 .await?
         };
-        let (user_id, phc, totp_secret) = match &user {
-            Some(row) => (
-                Some(row.try_get::<i64, _>(0)?),
-                Some(row.try_get::<String, _>(1)?),
-                row.try_get::<Option<String>, _>(2)?,
-            ),
+        let (user_id, phc, totp_secret) = match user {
+            Some(u) => (Some(u.id), Some(u.password_hash), u.totp_secret),
             None => (None, None, None),
         };
-        let ok = req.password.len() <= MAX_PASSWORD_BYTES
-            && self.hasher.verify(req.password.clone(), phc).await;
+        let ok = if password.len() <= MAX_PASSWORD_BYTES {
+            Checks::count(&self.checks.passwords);
+            self.hasher.verify(password, phc).await
+        } else {
+            false
+        };
         let Some(user_id) = user_id.filter(|_| ok) else {
-            throttle::record_failure(&self.db, &keys, now).await?;
+            tracing::warn!(
+                target: "heeros::security",
+                event = "login_failed",
+                name = %audit::tag(&keys[0].1),
+                addr = %client,
+                name_failures = name.n,
+                addr_failures = address.n,
+                "wrong user name or password"
+            );
             return Err(ApiError::InvalidCredentials);
         };
-        if has_failures {
-            throttle::clear(&self.db, &keys[0].1).await?;
-        }
+        throttle::release(&self.db, address).await?;
 
-        let device_name = label(&req.device_name, 100);
-        let platform = label(&req.platform, 40);
+        let device_name = names::label(&req.device_name, MAX_DEVICE_NAME_CHARS);
+        let platform = names::label(&req.platform, MAX_PLATFORM_CHARS);
         if totp_secret.is_some() {
+            // Half way: the run of failures on the name goes on until the
+            // code is right too.
+            throttle::release(&self.db, name).await?;
             let challenge = secrets::random_token(32);
             let expires = now + Duration::minutes(CHALLENGE_MINUTES);
-            sqlx::query(
-                "INSERT INTO challenges (id_hash, user_id, device_name, platform, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+            db::challenges::insert(
+                &self.db,
+                &secrets::hash(challenge.as_bytes()),
+                user_id,
+                &device_name,
+                &platform,
+                expires.timestamp(),
             )
-            .bind(secrets::hash(challenge.as_bytes()))
-            .bind(user_id)
-            .bind(&device_name)
-            .bind(&platform)
-            .bind(expires.timestamp())
-            .execute(&self.db.pool)
             .await?;
+            let dropped =
+                db::challenges::trim(&self.db, user_id, MAX_CHALLENGES_PER_USER, now.timestamp())
+                    .await?;
+            tracing::info!(
+                target: "heeros::security",
+                event = "password_ok",
+                user_id,
+                addr = %client,
+                challenges_dropped = dropped,
+                "right password; authenticator code asked"
+            );
             return Ok(LoginStep::Totp {
                 challenge,
                 challenge_expires_at: expires,
             });
         }
+        throttle::reset(&self.db, name).await?;
+        tracing::info!(target: "heeros::security", event = "login", user_id, addr = %client, "logged in");
         let session =
             create_device_session(&self.db, user_id, &device_name, &platform, now).await?;
         Ok(LoginStep::PinSetup { session })
     }
 
-    /// `POST /v1/login/totp`. A code is accepted once: its time step must be
-    /// newer than the last accepted one for the user.
+    /// `POST /v1/login/totp`. The attempt is counted on the challenge (at
+    /// most 5) and on the user's name (back-off and the 100-failure lock,
+    /// shared with passwords) before the code is checked. A code is accepted
+    /// once: its time step must be newer than the last accepted one.
     pub async fn login_totp(
         &self,
         req: TotpRequest,
         now: DateTime<Utc>,
     ) -> Result<LoginStep, ApiError> {
         let id_hash = secrets::hash(req.challenge.as_bytes());
-        let row = sqlx::query(
-            "SELECT c.user_id, c.device_name, c.platform, c.expires_at, c.attempts, c.used, u.totp_secret \
-             FROM challenges c JOIN users u ON u.id = c.user_id WHERE c.id_hash = $1",
-        )
-        .bind(&id_hash)
-        .fetch_optional(&self.db.pool)
-        .await?
-        .ok_or(ApiError::ChallengeExpired)?;
-        let user_id: i64 = row.try_get(0)?;
-        let device_name: String = row.try_get(1)?;
-        let platform: String = row.try_get(2)?;
-        let expires_at: i64 = row.try_get(3)?;
-        let attempts: i64 = row.try_get(4)?;
-        let used: i64 = row.try_get(5)?;
-        let secret: Option<String> = row.try_get(6)?;
-        if used != 0 || attempts >= MAX_TOTP_ATTEMPTS || now.timestamp() >= expires_at {
-            return Err(ApiError::ChallengeExpired);
-        }
-        let secret = secret.ok_or(ApiError::ChallengeExpired)?;
+        let (slot, owner, name) = self.reserve_code(&id_hash, now).await?;
+        let secret = owner.totp_secret.ok_or(ApiError::ChallengeExpired)?;
 
-        let code = normalize_code(&req.code);
+        let code = Zeroizing::new(normalize_code(&req.code));
+        Checks::count(&self.checks.codes);
         let fresh = match totp::matching_step(&secret, &code, now) {
-            Some(step) => claim_totp_step(&self.db, user_id, step).await?,
+            Some(step) => claim_totp_step(&self.db, slot.user_id, step).await?,
             None => false,
         };
         if !fresh {
-            let attempts: i64 = sqlx::query_scalar(
-                "UPDATE challenges SET attempts = attempts + 1 WHERE id_hash = $1 RETURNING attempts",
-            )
-            .bind(&id_hash)
-            .fetch_one(&self.db.pool)
-            .await?;
-            if attempts >= MAX_TOTP_ATTEMPTS {
+            tracing::warn!(
+                target: "heeros::security",
+                event = "totp_wrong",
+                user_id = slot.user_id,
+                challenge_attempts = slot.attempts,
+                name_failures = name.n,
+                "wrong or replayed authenticator code"
+            );
+            if slot.attempts >= MAX_TOTP_ATTEMPTS {
                 return Err(ApiError::ChallengeExpired);
             }
             return Err(ApiError::TotpInvalid {
-                attempts_left: MAX_TOTP_ATTEMPTS - attempts,
+                attempts_left: MAX_TOTP_ATTEMPTS - slot.attempts,
             });
         }
-        let claimed = sqlx::query("UPDATE challenges SET used = 1 WHERE id_hash = $1 AND used = 0")
-            .bind(&id_hash)
-            .execute(&self.db.pool)
-            .await?;
-        if claimed.rows_affected() != 1 {
+        if !db::challenges::claim(&self.db, &id_hash).await? {
             return Err(ApiError::ChallengeExpired);
         }
-        let session =
-            create_device_session(&self.db, user_id, &device_name, &platform, now).await?;
+        throttle::reset(&self.db, &name).await?;
+        tracing::info!(target: "heeros::security", event = "login", user_id = slot.user_id, "logged in with authenticator code");
+        let session = create_device_session(
+            &self.db,
+            slot.user_id,
+            &slot.device_name,
+            &slot.platform,
+            now,
+        )
+        .await?;
         Ok(LoginStep::PinSetup { session })
+    }
+
+    /// Counts a code attempt on the challenge and on the user's name key,
+    /// both or neither, in one transaction.
+    async fn reserve_code(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(ChallengeSlot, CodeOwner, Reserved), ApiError> {
+        let mut tx = self.db.pool.begin().await?;
+        let slot =
+            db::challenges::reserve(&mut tx, id_hash, MAX_TOTP_ATTEMPTS, now.timestamp()).await?;
+        let owner = match &slot {
+            Some(slot) => db::challenges::owner(&mut tx, slot.user_id).await?,
+            None => None,
+        };
+        let (Some(slot), Some(owner)) = (slot, owner) else {
+            tx.rollback().await?;
+            return Err(ApiError::ChallengeExpired);
+        };
+        let key = throttle::key(Kind::Name, &owner.name_key);
+        let Some(name) = throttle::reserve_in(&mut tx, Kind::Name, &key, now).await? else {
+            // Not checked, so not counted on the challenge either.
+            tx.rollback().await?;
+            return Err(throttle::refusal(&self.db, Kind::Name, &key, now).await?);
+        };
+        tx.commit().await?;
+        Ok((slot, owner, name))
     }
 }
 
@@ -193,13 +287,12 @@ async fn issue_access_token(
 ) -> Result<(String, DateTime<Utc>), ApiError> {
     let token = secrets::random_token(32);
     let expires = now + Duration::minutes(ACCESS_TOKEN_MINUTES);
-    sqlx::query(
-        "INSERT INTO access_tokens (token_hash, device_id, expires_at) VALUES ($1, $2, $3)",
+    db::devices::insert_token(
+        db,
+        &secrets::hash(token.as_bytes()),
+        device_id,
+        expires.timestamp(),
     )
-    .bind(secrets::hash(token.as_bytes()))
-    .bind(device_id)
-    .bind(expires.timestamp())
-    .execute(&db.pool)
     .await?;
     Ok((token, expires))
 }
@@ -213,22 +306,31 @@ async fn create_device_session(
 ) -> Result<Session, ApiError> {
     let me = me(db, user_id).await?;
     let device_id = secrets::random_token(16);
-    let unlock_secret = secrets::random_bytes(UNLOCK_SECRET_LEN);
+    let unlock_secret = Zeroizing::new(secrets::random_bytes(UNLOCK_SECRET_LEN));
     let login_expires_at = now + Duration::days(LOGIN_LIFETIME_DAYS);
-    sqlx::query(
-        "INSERT INTO devices (id, user_id, device_name, platform, secret_hash, created_at, \
-         login_expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6)",
+    db::devices::insert(
+        db,
+        &device_id,
+        user_id,
+        device_name,
+        platform,
+        &secrets::hash(&unlock_secret),
+        now.timestamp(),
+        login_expires_at.timestamp(),
     )
-    .bind(&device_id)
-    .bind(user_id)
-    .bind(device_name)
-    .bind(platform)
-    .bind(secrets::hash(&unlock_secret))
-    .bind(now.timestamp())
-    .bind(login_expires_at.timestamp())
-    .execute(&db.pool)
     .await?;
+    let live = db::devices::live_of_user(db, user_id).await?;
+    for old in live.iter().skip(MAX_DEVICES_PER_USER) {
+        revoke_device(db, old, "superseded", now).await?;
+    }
     let (access_token, access_expires_at) = issue_access_token(db, &device_id, now).await?;
+    tracing::info!(
+        target: "heeros::security",
+        event = "device_created",
+        user_id,
+        device = %audit::device(&device_id),
+        "new device session"
+    );
     Ok(Session {
         device_id,
         unlock_secret: secrets::b64(&unlock_secret),
@@ -245,86 +347,104 @@ pub(crate) async fn revoke_device(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE devices SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL",
-    )
-    .bind(device_id)
-    .bind(now.timestamp())
-    .bind(reason)
-    .execute(&db.pool)
-    .await?;
-    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1")
-        .bind(device_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let was_live = db::devices::revoke(db, device_id, reason, now.timestamp()).await?;
+    if was_live {
+        tracing::warn!(
+            target: "heeros::security",
+            event = "device_revoked",
+            device = %audit::device(device_id),
+            reason,
+            "device session ended"
+        );
+    }
+    Ok(was_live)
 }
 
 /// `POST /v1/unlock`: the device proves it knows the unlock secret (which
-/// only the right PIN unwraps). The 5th consecutive wrong one revokes.
-pub async fn unlock(db: &Db, req: UnlockRequest, now: DateTime<Utc>) -> Result<Unlocked, ApiError> {
-    let candidate = secrets::unb64(&req.unlock_secret)
-        .filter(|b| b.len() == UNLOCK_SECRET_LEN)
-        .ok_or_else(|| ApiError::BadRequest("unlock_secret must be 32 bytes, base64url".into()))?;
-    let row = sqlx::query(
-        "SELECT user_id, secret_hash, login_expires_at, revoked_at FROM devices WHERE id = $1",
-    )
-    .bind(&req.device_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(ApiError::DeviceRevoked)?;
-    let user_id: i64 = row.try_get(0)?;
-    let secret_hash: String = row.try_get(1)?;
-    let login_expires_at: i64 = row.try_get(2)?;
-    let revoked_at: Option<i64> = row.try_get(3)?;
-    if revoked_at.is_some() {
-        return Err(ApiError::DeviceRevoked);
-    }
-    if now.timestamp() >= login_expires_at {
-        revoke_device(db, &req.device_id, "expired", now).await?;
-        return Err(ApiError::LoginExpired);
-    }
-    if !secrets::matches(&candidate, &secret_hash) {
-        let failures: Option<i64> = sqlx::query_scalar(
-            "UPDATE devices SET failed_unlocks = failed_unlocks + 1 \
-             WHERE id = $1 AND revoked_at IS NULL RETURNING failed_unlocks",
-        )
-        .bind(&req.device_id)
-        .fetch_optional(&db.pool)
-        .await?;
-        let failures = failures.ok_or(ApiError::DeviceRevoked)?;
-        if failures >= MAX_UNLOCK_FAILURES {
+/// only the right PIN unwraps).
+///
+/// The attempt is counted before the secret is checked, and only while
+/// fewer than 5 are counted: so at most 5 secrets are ever checked between
+/// two successful unlocks, whatever the concurrency. A wrong secret that is
+/// the 5th counted attempt revokes the device; a right one forgets the
+/// attempts counted up to it (wrong ones are "consecutive" until a right
+/// one) and says how many there were.
+pub async fn unlock(
+    db: &Db,
+    checks: &Checks,
+    req: UnlockRequest,
+    now: DateTime<Utc>,
+) -> Result<Unlocked, ApiError> {
+    let candidate = Zeroizing::new(
+        secrets::unb64(&req.unlock_secret)
+            .filter(|b| b.len() == UNLOCK_SECRET_LEN)
+            .ok_or_else(|| {
+                ApiError::BadRequest("unlock_secret must be 32 bytes, base64url".into())
+            })?,
+    );
+    let now_s = now.timestamp();
+    let slot = db::devices::reserve_unlock(db, &req.device_id, MAX_UNLOCK_FAILURES, now_s).await?;
+    let Some(slot) = slot else {
+        return Err(unlock_refusal(db, &req.device_id, now).await?);
+    };
+    Checks::count(&checks.unlock_secrets);
+    if !secrets::matches(&candidate, &slot.secret_hash) {
+        tracing::warn!(
+            target: "heeros::security",
+            event = "unlock_wrong",
+            user_id = slot.user_id,
+            device = %audit::device(&req.device_id),
+            failures = slot.failed_unlocks,
+            "wrong unlock secret (wrong PIN)"
+        );
+        if slot.failed_unlocks >= MAX_UNLOCK_FAILURES {
             revoke_device(db, &req.device_id, "wrong_pin", now).await?;
             return Err(ApiError::DeviceRevoked);
         }
         return Err(ApiError::PinIncorrect {
-            attempts_left: MAX_UNLOCK_FAILURES - failures,
+            attempts_left: MAX_UNLOCK_FAILURES - slot.failed_unlocks,
         });
     }
-    let reset = sqlx::query(
-        "UPDATE devices SET failed_unlocks = 0, last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-    )
-    .bind(&req.device_id)
-    .bind(now.timestamp())
-    .execute(&db.pool)
-    .await?;
-    if reset.rows_affected() != 1 {
+    if !db::devices::settle_unlock(db, &req.device_id, slot.failed_unlocks, now_s).await? {
         return Err(ApiError::DeviceRevoked);
     }
-    // A device collects one token per unlock: the dead ones go here (a new
-    // device from login has none, so login skips this).
-    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1 AND expires_at <= $2")
-        .bind(&req.device_id)
-        .bind(now.timestamp())
-        .execute(&db.pool)
-        .await?;
+    // A device collects one token per unlock: the dead ones go here.
+    db::devices::delete_dead_tokens(db, &req.device_id, now_s).await?;
     let (access_token, access_expires_at) = issue_access_token(db, &req.device_id, now).await?;
-    let me = me(db, user_id).await?;
+    let me = me(db, slot.user_id).await?;
+    let failed_before = slot.failed_unlocks - 1;
+    tracing::info!(
+        target: "heeros::security",
+        event = "unlock",
+        user_id = slot.user_id,
+        device = %audit::device(&req.device_id),
+        failed_attempts_since_last_unlock = failed_before,
+        "unlocked"
+    );
     Ok(Unlocked {
         access_token,
         access_expires_at,
-        account: me.into_account(at(login_expires_at)),
+        account: me.into_account(at(slot.login_expires_at)),
+        failed_attempts_since_last_unlock: failed_before.max(0) as u32,
     })
+}
+
+/// Why an unlock attempt was not counted: unknown or revoked device, login
+/// expired (the device is revoked now), or the 5 attempts are spent (the
+/// 5th is being checked; it revokes if wrong).
+async fn unlock_refusal(
+    db: &Db,
+    device_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ApiError, ApiError> {
+    let Some(state) = db::devices::state(db, device_id).await? else {
+        return Ok(ApiError::DeviceRevoked);
+    };
+    if state.revoked_at.is_none() && now.timestamp() >= state.login_expires_at {
+        revoke_device(db, device_id, "expired", now).await?;
+        return Ok(ApiError::LoginExpired);
+    }
+    Ok(ApiError::DeviceRevoked)
 }
 
 /// Resolves a bearer token to its caller: the token must be live, its device

@@ -67,10 +67,7 @@ pub fn describe(logins: &[DemoLogin]) -> String {
                 if let Ok(uri) = crate::totp::otpauth_uri(secret, &login.username) {
                     let _ = writeln!(out, "    otpauth URI: {uri}");
                 }
-                let _ = writeln!(
-                    out,
-                    "    current code: heeros-server totp code {secret}"
-                );
+                let _ = writeln!(out, "    current code: heeros-server totp code {secret}");
             }
             None => {
                 let _ = writeln!(out, "    two-factor: none (no code asked)");
@@ -115,7 +112,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<Vec<DemoLogin>, ServerE
     for (name, totp, ids) in USERS {
         admin::add_user(db, name, DEMO_PASSWORD, now).await?;
         if totp {
-            admin::enroll_totp(db, name, Some(MAIJA_TOTP_SECRET)).await?;
+            admin::enroll_totp_at(db, name, Some(MAIJA_TOTP_SECRET), now).await?;
         }
         for id in ids {
             admin::grant(db, name, id).await?;

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 use chrono::{TimeZone, Utc};
 use clap::{Parser, Subcommand};
-use heeros_server::{admin, db, demo, totp, Clock, Db, ServerError};
+use std::time::Duration;
+
+use heeros_server::{admin, db, demo, totp, Clock, Db, Options, ServerError};
+use zeroize::Zeroizing;
 
 #[derive(Parser)]
 #[command(
@@ -35,9 +38,26 @@ enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "HEEROS_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
-        /// Take client addresses from X-Forwarded-For (only behind your own proxy).
-        #[arg(long, env = "HEEROS_TRUST_FORWARDED")]
-        trust_forwarded: bool,
+        /// Behind N proxies of yours (1 when given without N): the client
+        /// address is the Nth X-Forwarded-For entry from the right.
+        #[arg(
+            long,
+            env = "HEEROS_TRUST_FORWARDED",
+            value_name = "N",
+            num_args = 0..=1,
+            default_missing_value = "1",
+            value_parser = parse_hops
+        )]
+        trust_forwarded: Option<usize>,
+        /// Seconds a connection may take to send a request's headers.
+        #[arg(long, env = "HEEROS_HEADER_TIMEOUT", default_value_t = 10)]
+        header_timeout: u64,
+        /// Seconds a whole request may take.
+        #[arg(long, env = "HEEROS_REQUEST_TIMEOUT", default_value_t = 30)]
+        request_timeout: u64,
+        /// Connections served at once (also kept below the open-file limit).
+        #[arg(long, env = "HEEROS_MAX_CONNECTIONS", default_value_t = 1024)]
+        max_connections: usize,
     },
     /// Seed the demo users and companies and print how to log in.
     Demo,
@@ -63,7 +83,8 @@ enum Command {
 enum UserCommand {
     /// Add a user ("Name Surname"); the password is read from stdin or a prompt.
     Add { name: String },
-    /// Set a new password (stdin or prompt); also lifts a lock.
+    /// Set a new password (stdin or prompt); also lifts a lock and ends every
+    /// device session and open login of the user.
     ResetPassword { name: String },
     /// Lift the 100-failure lock and the back-off of a user name.
     Unlock { name: String },
@@ -71,9 +92,11 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum TotpCommand {
-    /// Give the user a new authenticator secret; prints the otpauth URI and a QR code.
+    /// Give the user a new authenticator secret; prints the otpauth URI and a
+    /// QR code. Ends every device session and open login of the user.
     Enroll { user: String },
-    /// Remove the user's authenticator.
+    /// Remove the user's authenticator. Ends every device session and open
+    /// login of the user.
     Remove { user: String },
     /// Print the current code for a base32 secret (demo and support aid).
     Code { secret: String },
@@ -97,18 +120,32 @@ enum DevicesCommand {
     },
 }
 
-fn read_password() -> Result<String, ServerError> {
+/// `--trust-forwarded` value: a hop count, or true/false (the flag's old
+/// boolean form in `HEEROS_TRUST_FORWARDED`).
+fn parse_hops(raw: &str) -> Result<usize, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Ok(1),
+        "false" | "no" | "off" | "" => Ok(0),
+        n => n
+            .parse::<usize>()
+            .map_err(|_| format!("not a number of proxy hops: {raw:?}")),
+    }
+}
+
+fn read_password() -> Result<Zeroizing<String>, ServerError> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password: ")?;
-        let again = rpassword::prompt_password("Password again: ")?;
+        let first = Zeroizing::new(rpassword::prompt_password("Password: ")?);
+        let again = Zeroizing::new(rpassword::prompt_password("Password again: ")?);
         if first != again {
             return Err(ServerError::Invalid("the passwords differ".into()));
         }
         Ok(first)
     } else {
-        let mut line = String::new();
+        let mut line = Zeroizing::new(String::new());
         std::io::stdin().lock().read_line(&mut line)?;
-        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+        Ok(Zeroizing::new(
+            line.trim_end_matches(['\r', '\n']).to_owned(),
+        ))
     }
 }
 
@@ -138,10 +175,34 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
         Command::Serve {
             bind,
             trust_forwarded,
+            header_timeout,
+            request_timeout,
+            max_connections,
         } => {
+            let fd_limit = heeros_server::raise_fd_limit();
+            // Keep descriptors for the database pool, logs and the listener.
+            let max_connections = fd_limit.map_or(max_connections, |limit| {
+                max_connections.min(limit.saturating_sub(64).max(16) as usize)
+            });
+            let options = Options {
+                trust_forwarded: trust_forwarded.unwrap_or(0),
+                header_read_timeout: Duration::from_secs(header_timeout.max(1)),
+                request_timeout: Duration::from_secs(request_timeout.max(1)),
+                max_connections,
+                ..Options::default()
+            };
             let mut running =
-                heeros_server::serve_on(&url, bind, Clock::system(), trust_forwarded).await?;
-            tracing::info!(addr = %running.addr, database = %db::redact(&url), "heeros-server listening");
+                heeros_server::serve_on(&url, bind, Clock::system(), options.clone()).await?;
+            tracing::info!(
+                addr = %running.addr,
+                database = %db::redact(&url),
+                trust_forwarded = options.trust_forwarded,
+                max_connections,
+                fd_limit,
+                header_timeout_s = header_timeout,
+                request_timeout_s = request_timeout,
+                "heeros-server listening"
+            );
             println!("heeros-server listening on {}", running.base_url);
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),
@@ -163,8 +224,8 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
                 }
                 UserCommand::ResetPassword { name } => {
                     let password = read_password()?;
-                    admin::reset_password(&db, &name, &password).await?;
-                    println!("password set; the user name is unlocked");
+                    let ended = admin::reset_password(&db, &name, &password, now).await?;
+                    println!("password set; the user name is unlocked; {ended}");
                 }
                 UserCommand::Unlock { name } => {
                     admin::unlock_user(&db, &name).await?;
@@ -176,12 +237,13 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
             let db = Db::connect(&url).await?;
             match cmd {
                 TotpCommand::Enroll { user } => {
-                    let (secret, uri) = admin::enroll_totp(&db, &user, None).await?;
-                    println!("secret: {secret}\n{uri}\n{}", qr(&uri));
+                    let e = admin::enroll_totp_at(&db, &user, None, now).await?;
+                    println!("secret: {}\n{}\n{}", e.secret, e.uri, qr(&e.uri));
+                    println!("{}", e.ended);
                 }
                 TotpCommand::Remove { user } => {
-                    admin::remove_totp(&db, &user).await?;
-                    println!("authenticator removed");
+                    let ended = admin::remove_totp(&db, &user, now).await?;
+                    println!("authenticator removed; {ended}");
                 }
                 TotpCommand::Code { .. } => unreachable!("handled above"),
             }

@@ -19,6 +19,54 @@ pub fn match_key(raw: &str) -> String {
     display_form(raw).to_lowercase().nfc().collect()
 }
 
+/// The key a login attempt's name is throttled and looked up by, bounded:
+/// at most 4 × [`MAX_NAME_CHARS`] characters are read, and a key longer
+/// than [`MAX_NAME_CHARS`] (no user can have it) is cut to one character
+/// more, so an attacker cannot make throttle keys of any length.
+pub fn bounded_key(raw: &str) -> String {
+    let head: String = raw.chars().take(4 * MAX_NAME_CHARS).collect();
+    match_key(&head).chars().take(MAX_NAME_CHARS + 1).collect()
+}
+
+/// Unicode general category Cf (format characters: bidi overrides and
+/// isolates, zero-width spaces and joiners, BOM, tags, …), Unicode 15.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{0600}'..='\u{0605}'
+        | '\u{061C}'
+        | '\u{06DD}'
+        | '\u{070F}'
+        | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}'
+        | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}'
+        | '\u{E0020}'..='\u{E007F}')
+}
+
+/// A short free-text label from a client (device name, platform), safe to
+/// show an operator: control and format (Cf) characters dropped, at most
+/// `max` characters, trimmed.
+pub fn label(raw: &str, max: usize) -> String {
+    raw.chars()
+        .filter(|c| !c.is_control() && !is_format_char(*c))
+        .take(max)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
 /// Checks a name an admin is about to create: not empty, not absurdly long,
 /// no control characters, at least two parts ("Name Surname").
 pub fn validate_new(raw: &str) -> Result<String, String> {
@@ -57,6 +105,29 @@ mod tests {
         for (raw, key) in cases {
             assert_eq!(match_key(raw), key, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn labels_lose_control_and_format_characters_and_are_capped() {
+        let cases = [
+            ("Pixel 8", "Pixel 8"),
+            ("evil\u{202E}enohp", "evilenohp"),
+            ("zero\u{200B}width\u{2060}joiner\u{FEFF}", "zerowidthjoiner"),
+            ("\u{2066}isolate\u{2069}\u{E0041}", "isolate"),
+            ("line\nbreak\u{7}", "linebreak"),
+            ("  padded  ", "padded"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(label(raw, 100), want, "{raw:?}");
+        }
+        assert_eq!(label(&"x".repeat(500), 100).chars().count(), 100);
+    }
+
+    #[test]
+    fn throttle_keys_of_long_names_are_bounded() {
+        let long = "ä".repeat(15_000);
+        assert_eq!(bounded_key(&long).chars().count(), MAX_NAME_CHARS + 1);
+        assert_eq!(bounded_key("  MAIJA  meikäläinen"), "maija meikäläinen");
     }
 
     #[test]

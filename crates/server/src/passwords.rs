@@ -8,6 +8,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
+use zeroize::Zeroizing;
 
 use crate::error::ServerError;
 
@@ -56,7 +57,9 @@ impl Hasher {
         })
     }
 
-    pub async fn hash(&self, password: String) -> Result<String, ServerError> {
+    /// Hashes on the blocking pool; the password is wiped from memory when
+    /// the hash is done.
+    pub async fn hash(&self, password: Zeroizing<String>) -> Result<String, ServerError> {
         let _permit = self
             .permits
             .acquire()
@@ -68,8 +71,9 @@ impl Hasher {
     }
 
     /// Verifies against `phc`, or against the dummy hash when `phc` is None
-    /// (unknown user); the latter always answers false.
-    pub async fn verify(&self, password: String, phc: Option<String>) -> bool {
+    /// (unknown user); the latter always answers false. The password is
+    /// wiped from memory when the check is done.
+    pub async fn verify(&self, password: Zeroizing<String>, phc: Option<String>) -> bool {
         let Ok(_permit) = self.permits.acquire().await else {
             return false;
         };
@@ -98,8 +102,8 @@ mod tests {
     #[tokio::test]
     async fn unknown_user_never_verifies_even_with_the_dummy_password() {
         let hasher = Hasher::new().unwrap();
-        assert!(!hasher.verify("anything".into(), None).await);
-        let phc = hasher.hash("pw".into()).await.unwrap();
-        assert!(hasher.verify("pw".into(), Some(phc)).await);
+        assert!(!hasher.verify(Zeroizing::new("anything".into()), None).await);
+        let phc = hasher.hash(Zeroizing::new("pw".into())).await.unwrap();
+        assert!(hasher.verify(Zeroizing::new("pw".into()), Some(phc)).await);
     }
 }

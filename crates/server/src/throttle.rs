@@ -3,11 +3,18 @@
 //! names that do not exist, so probing reveals nothing) and the client
 //! address. Failures grow a back-off; 100 consecutive failures for a name
 //! lock it until an admin unlocks it or resets the password (NIST SP
-//! 800-63B §3.2.2).
+//! 800-63B §3.2.2). Wrong authenticator codes count on the same name key
+//! as wrong passwords.
+//!
+//! Every attempt is *reserved* first: counted, and its back-off set, in one
+//! transaction before Argon2 or the code check runs; a success gives the
+//! reservation back. So a burst gets exactly the free attempts and then
+//! waits, whatever the concurrency.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::AnyConnection;
 
+use crate::db::throttle as sql;
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -70,78 +77,150 @@ pub fn key(kind: Kind, value: &str) -> String {
     format!("{}{}", kind.prefix(), value)
 }
 
-/// Refuses an attempt that arrives while a key is locked or backing off.
-/// Returns whether any of the keys has failures on record (so a success
-/// knows whether there is anything to clear).
-pub async fn check(
-    db: &Db,
-    keys: &[(Kind, String); 2],
-    now: DateTime<Utc>,
-) -> Result<bool, ApiError> {
-    let rows =
-        sqlx::query("SELECT key, failures, blocked_until FROM throttle WHERE key IN ($1, $2)")
-            .bind(&keys[0].1)
-            .bind(&keys[1].1)
-            .fetch_all(&db.pool)
-            .await?;
-    let mut wait = 0i64;
-    for row in &rows {
-        let key: String = row.try_get(0)?;
-        let failures: i64 = row.try_get(1)?;
-        let blocked_until: i64 = row.try_get(2)?;
-        let kind = keys.iter().find(|(_, k)| *k == key).map(|(kind, _)| *kind);
-        if kind == Some(Kind::Name) && failures >= LOCK_AFTER {
-            return Err(ApiError::AccountLocked);
-        }
-        wait = wait.max(blocked_until - now.timestamp());
-    }
-    if wait > 0 {
-        return Err(ApiError::RateLimited {
-            retry_after_s: wait as u64,
-        });
-    }
-    Ok(!rows.is_empty())
+/// One counted attempt on one key: give it back with [`release`] or
+/// [`reset`] when it turns out not to be a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reserved {
+    pub kind: Kind,
+    pub key: String,
+    /// The attempt's number in the current run of attempts on this key.
+    pub n: i64,
 }
 
-/// Counts one failure against each key and sets its back-off.
-pub async fn record_failure(
+impl Kind {
+    fn lock(self) -> i64 {
+        match self {
+            Kind::Name => LOCK_AFTER,
+            Kind::Address => i64::MAX,
+        }
+    }
+}
+
+/// What a log line may say about a key: the address as is, a user name only
+/// as a short hash.
+pub fn log_key(kind: Kind, key: &str) -> String {
+    match kind {
+        Kind::Name => crate::audit::tag(key),
+        Kind::Address => key.to_owned(),
+    }
+}
+
+/// Counts one attempt against every key, all or none, in one transaction:
+/// refused (nothing counted) while a key is backing off or locked. The
+/// back-off the attempt would earn if it fails is set at once, so a burst
+/// cannot slip past it; a success gives it back.
+pub async fn reserve(
     db: &Db,
     keys: &[(Kind, String)],
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<Reserved>, ApiError> {
+    let mut tx = db.pool.begin().await?;
+    let mut reserved = Vec::with_capacity(keys.len());
+    for (kind, key) in keys {
+        match reserve_in(&mut tx, *kind, key, now).await? {
+            Some(r) => reserved.push(r),
+            None => {
+                tx.rollback().await?;
+                return Err(refusal(db, *kind, key, now).await?);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(reserved)
+}
+
+/// Counts one attempt on one key inside the caller's transaction (the
+/// caller commits, or rolls back and asks [`refusal`] why). None: refused.
+pub async fn reserve_in(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Reserved>, sqlx::Error> {
     let now_s = now.timestamp();
-    for (kind, k) in keys {
-        let forget_before = kind.forget_after_s().map_or(i64::MIN, |s| now_s - s);
-        let failures: i64 = sqlx::query_scalar(
-            "INSERT INTO throttle (key, failures, blocked_until, updated_at) VALUES ($1, 1, 0, $2) \
-             ON CONFLICT (key) DO UPDATE SET \
-               failures = CASE WHEN throttle.updated_at < $3 THEN 1 ELSE throttle.failures + 1 END, \
-               updated_at = $2 \
-             RETURNING failures",
-        )
-        .bind(k)
-        .bind(now_s)
-        .bind(forget_before)
-        .fetch_one(&db.pool)
-        .await?;
-        let until = now_s + backoff_s(*kind, failures);
-        sqlx::query("UPDATE throttle SET blocked_until = $2 WHERE key = $1")
-            .bind(k)
-            .bind(until)
-            .execute(&db.pool)
-            .await?;
+    let forget_before = kind.forget_after_s().map_or(i64::MIN, |s| now_s - s);
+    let Some(n) = sql::reserve(conn, key, now_s, forget_before, kind.lock()).await? else {
+        return Ok(None);
+    };
+    let wait = backoff_s(kind, n);
+    if wait > 0 {
+        sql::block_until(conn, key, now_s + wait).await?;
+    }
+    if kind == Kind::Name && n >= LOCK_AFTER {
+        tracing::warn!(
+            target: "heeros::security",
+            event = "lock_reached",
+            name = %log_key(kind, key),
+            failures = n,
+            "the 100th consecutive attempt on a user name is being checked; if it fails the name is locked"
+        );
+    }
+    Ok(Some(Reserved {
+        kind,
+        key: key.to_owned(),
+        n,
+    }))
+}
+
+/// Why a key refused an attempt: locked, or backing off (and for how long).
+pub async fn refusal(
+    db: &Db,
+    kind: Kind,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<ApiError, ApiError> {
+    let now_s = now.timestamp();
+    let row = sql::find(db, key).await?;
+    let (failures, blocked_until) = row.map_or((0, 0), |r| (r.failures, r.blocked_until));
+    if kind == Kind::Name && failures >= LOCK_AFTER {
+        tracing::warn!(
+            target: "heeros::security",
+            event = "locked",
+            name = %log_key(kind, key),
+            failures,
+            "attempt refused: user name locked"
+        );
+        return Ok(ApiError::AccountLocked);
+    }
+    let retry_after_s = (blocked_until - now_s).max(1) as u64;
+    tracing::warn!(
+        target: "heeros::security",
+        event = "throttled",
+        kind = ?kind,
+        key = %log_key(kind, key),
+        failures,
+        retry_after_s,
+        "attempt refused: backing off"
+    );
+    Ok(ApiError::RateLimited { retry_after_s })
+}
+
+/// The attempt did not fail, but does not end the run of failures either
+/// (a right password from an address; a right password before the code).
+pub async fn release(db: &Db, r: &Reserved) -> Result<(), ApiError> {
+    let left = sql::release(db, &r.key, r.n).await?;
+    unblock_if_free(db, r, left).await
+}
+
+/// The attempt succeeded: the run of failures up to it is over.
+pub async fn reset(db: &Db, r: &Reserved) -> Result<(), ApiError> {
+    let left = sql::reset(db, &r.key, r.n).await?;
+    unblock_if_free(db, r, left).await
+}
+
+/// After a release or reset, the attempts still counted (in flight) may no
+/// longer earn the back-off one of them set: lift it, so legitimate
+/// concurrent logins are not held back longer than the count says.
+async fn unblock_if_free(db: &Db, r: &Reserved, left: Option<i64>) -> Result<(), ApiError> {
+    if let Some(left) = left.filter(|l| *l > 0 && backoff_s(r.kind, *l) == 0) {
+        sql::unblock_at(db, &r.key, left).await?;
     }
     Ok(())
 }
 
-/// Forgets the failures of one key (a successful login, an admin unlock, a
-/// password reset).
+/// Forgets the failures of one key (an admin unlock, a password reset).
 pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM throttle WHERE key = $1")
-        .bind(key)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+    sql::delete(db, key).await
 }
 
 #[cfg(test)]

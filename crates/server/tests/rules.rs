@@ -12,8 +12,8 @@ use serde_json::json;
 async fn login_without_authenticator_creates_a_90_day_device_session() {
     let f = sqlite().await;
     let s = f.session(MATTI).await;
-    assert_eq!(s.user.display_name, MATTI);
-    assert_eq!(s.login_expires_at, start() + Duration::days(90));
+    assert_eq!(s.account.user.display_name, MATTI);
+    assert_eq!(s.account.login_expires_at, start() + Duration::days(90));
     assert_eq!(s.access_expires_at, start() + Duration::minutes(15));
     assert_eq!(
         heeros_server::secrets::unb64(&s.unlock_secret)
@@ -21,8 +21,8 @@ async fn login_without_authenticator_creates_a_90_day_device_session() {
             .len(),
         32
     );
-    assert_eq!(s.companies.len(), 1);
-    assert_eq!(s.current_company_id, s.companies[0].id);
+    assert_eq!(s.account.companies.len(), 1);
+    assert_eq!(s.account.current_company_id, s.account.companies[0].id);
     assert_eq!(f.me(&s.access_token).await.status, 200);
 }
 
@@ -42,8 +42,8 @@ async fn login_with_authenticator_needs_a_code_and_accepts_pasted_spaces() {
     let code = f.maija_code();
     let pasted = format!(" {} {}\n", &code[..3], &code[3..]);
     let s = f.totp(&challenge, &pasted).await.session();
-    assert_eq!(s.user.display_name, MAIJA);
-    assert_eq!(s.companies.len(), 2);
+    assert_eq!(s.account.user.display_name, MAIJA);
+    assert_eq!(s.account.companies.len(), 2);
 }
 
 #[tokio::test]
@@ -192,7 +192,7 @@ async fn password_reset_lifts_the_lock() {
         f.login(MATTI, PASSWORD).await.code(),
         ErrorCode::AccountLocked
     );
-    heeros_server::admin::reset_password(&f.server.db, MATTI, "a new password")
+    heeros_server::admin::reset_password(&f.server.db, MATTI, "a new password", f.clock.now())
         .await
         .unwrap();
     assert_eq!(
@@ -254,7 +254,10 @@ async fn login_expires_exactly_90_days_after_the_full_login() {
         if alive {
             // Unlocking does not extend the login: it is absolute.
             let unlocked: heeros_api::Unlocked = serde_json::from_value(a.body).unwrap();
-            assert_eq!(unlocked.login_expires_at, start() + Duration::days(90));
+            assert_eq!(
+                unlocked.account.login_expires_at,
+                start() + Duration::days(90)
+            );
         } else {
             assert_eq!(a.code(), ErrorCode::LoginExpired);
         }
@@ -280,9 +283,10 @@ async fn company_switch_needs_rights_and_a_refusal_changes_nothing() {
     let liisa = f.session(LIISA).await;
     let matti = f.session(MATTI).await;
     let target = liisa
+        .account
         .companies
         .iter()
-        .find(|c| c.id != liisa.current_company_id)
+        .find(|c| c.id != liisa.account.current_company_id)
         .unwrap()
         .id;
     let ok = f.switch(&liisa.access_token, target).await;
@@ -291,9 +295,10 @@ async fn company_switch_needs_rights_and_a_refusal_changes_nothing() {
     assert_eq!(me.body["current_company_id"], target);
 
     let not_his = liisa
+        .account
         .companies
         .iter()
-        .find(|c| !matti.companies.iter().any(|m| m.id == c.id))
+        .find(|c| !matti.account.companies.iter().any(|m| m.id == c.id))
         .unwrap()
         .id;
     let refused = f.switch(&matti.access_token, not_his).await;
@@ -301,7 +306,7 @@ async fn company_switch_needs_rights_and_a_refusal_changes_nothing() {
     assert_eq!(refused.code(), ErrorCode::Forbidden);
     assert_eq!(
         f.me(&matti.access_token).await.body["current_company_id"],
-        matti.current_company_id
+        matti.account.current_company_id
     );
 }
 
@@ -310,15 +315,16 @@ async fn company_choice_survives_unlock_and_falls_back_when_rights_go() {
     let f = sqlite().await;
     let s = f.session(LIISA).await;
     let other = s
+        .account
         .companies
         .iter()
-        .find(|c| c.id != s.current_company_id)
+        .find(|c| c.id != s.account.current_company_id)
         .unwrap()
         .clone();
     f.switch(&s.access_token, other.id).await;
     let unlocked: heeros_api::Unlocked =
         serde_json::from_value(f.unlock(&s.device_id, &s.unlock_secret).await.body).unwrap();
-    assert_eq!(unlocked.current_company_id, other.id);
+    assert_eq!(unlocked.account.current_company_id, other.id);
     heeros_server::admin::revoke(&f.server.db, LIISA, &other.business_id)
         .await
         .unwrap();
@@ -381,7 +387,7 @@ async fn duplicate_user_names_get_a_digit() {
         .unwrap();
     match f.login("MAIJA MEIKÄLÄINEN2", "pw-2").await.step() {
         LoginStep::PinSetup { session } => {
-            assert_eq!(session.user.display_name, "Maija Meikäläinen2")
+            assert_eq!(session.account.user.display_name, "Maija Meikäläinen2")
         }
         other => panic!("{other:?}"),
     }

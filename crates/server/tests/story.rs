@@ -28,9 +28,10 @@ async fn whole_contract(f: &Fixture) {
     let me = f.me(&unlocked.access_token).await;
     assert_eq!(me.body["user"]["display_name"], MAIJA);
     let other = s
+        .account
         .companies
         .iter()
-        .find(|c| c.id != s.current_company_id)
+        .find(|c| c.id != s.account.current_company_id)
         .unwrap();
     assert_eq!(f.switch(&unlocked.access_token, other.id).await.status, 200);
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use heeros_api::{ErrorBody, ErrorCode, LoginStep, Session};
-use heeros_server::{demo, spawn_loopback, Clock, Running};
+use heeros_server::{demo, spawn_loopback_with, Clock, Options, Running};
 use serde_json::{json, Value};
 
 pub const MAIJA: &str = "Maija Meikäläinen";
@@ -26,14 +26,30 @@ pub struct Fixture {
 
 /// A fresh SQLite file in a temp dir.
 pub async fn sqlite() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = heeros_server::db::sqlite_url(&dir.path().join("test.sqlite"));
-    fixture(url, Some(dir)).await
+    sqlite_with(Options::default()).await
 }
 
-/// A fresh database on the PostgreSQL server named by
-/// HEEROS_TEST_POSTGRES_URL, or None when it is not set (outside CI).
-pub async fn postgres() -> Option<Fixture> {
+/// [`sqlite`] with other server options.
+pub async fn sqlite_with(options: Options) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = heeros_server::db::sqlite_url(&dir.path().join("test.sqlite"));
+    fixture_with(url, Some(dir), options).await
+}
+
+/// [`postgres`] with other server options.
+pub async fn postgres_with(options: Options) -> Option<Fixture> {
+    let base = postgres_base()?;
+    Some(
+        fixture_with(
+            heeros_server::testing::fresh_postgres_database(&base).await,
+            None,
+            options,
+        )
+        .await,
+    )
+}
+
+fn postgres_base() -> Option<String> {
     let Ok(base) = std::env::var("HEEROS_TEST_POSTGRES_URL") else {
         assert!(
             std::env::var("CI").is_err(),
@@ -42,34 +58,26 @@ pub async fn postgres() -> Option<Fixture> {
         eprintln!("HEEROS_TEST_POSTGRES_URL not set: PostgreSQL variant not run");
         return None;
     };
-    Some(fixture(fresh_postgres_database(&base).await, None).await)
+    Some(base)
 }
 
-/// Creates an empty database with a random name next to `base`'s.
-pub async fn fresh_postgres_database(base: &str) -> String {
-    use sqlx::Executor;
-    sqlx::any::install_default_drivers();
-    let name = format!(
-        "heeros_test_{}",
-        heeros_server::secrets::random_token(9)
-            .to_lowercase()
-            .replace(['-', '_'], "x")
-    );
-    let pool = sqlx::AnyPool::connect(base)
-        .await
-        .expect("connect to PostgreSQL");
-    pool.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    pool.close().await;
-    let mut url = url::Url::parse(base).unwrap();
-    url.set_path(&name);
-    url.to_string()
+/// A fresh database on the PostgreSQL server named by
+/// HEEROS_TEST_POSTGRES_URL, or None when it is not set (outside CI).
+pub async fn postgres() -> Option<Fixture> {
+    postgres_with(Options::default()).await
 }
 
 pub async fn fixture(url: String, dir: Option<tempfile::TempDir>) -> Fixture {
+    fixture_with(url, dir, Options::default()).await
+}
+
+pub async fn fixture_with(
+    url: String,
+    dir: Option<tempfile::TempDir>,
+    options: Options,
+) -> Fixture {
     let clock = Clock::manual(start());
-    let server = spawn_loopback(&url, clock.clone())
+    let server = spawn_loopback_with(&url, clock.clone(), options)
         .await
         .expect("server starts");
     demo::seed(&server.db, clock.now()).await.unwrap();
@@ -119,29 +127,34 @@ impl Answer {
     }
 }
 
+/// Sends a request and reads the answer (usable from spawned tasks).
+pub async fn answer(req: reqwest::RequestBuilder) -> Answer {
+    let res = req.send().await.expect("server answers");
+    let status = res.status().as_u16();
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = res.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    Answer {
+        status,
+        body,
+        retry_after,
+    }
+}
+
 impl Fixture {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.server.base_url, path)
     }
 
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
-        let res = req.send().await.expect("server answers");
-        let status = res.status().as_u16();
-        let retry_after = res
-            .headers()
-            .get("retry-after")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let text = res.text().await.unwrap();
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-        };
-        Answer {
-            status,
-            body,
-            retry_after,
-        }
+        answer(req).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Answer {

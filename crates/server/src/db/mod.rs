@@ -3,6 +3,11 @@
 //! through sqlx's `Any` driver; each backend has its own migrations. The
 //! backend is chosen by the URL's scheme.
 
+pub mod challenges;
+pub mod devices;
+pub mod purge;
+pub mod throttle;
+
 use std::path::Path;
 use std::time::Duration;
 

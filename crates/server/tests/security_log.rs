@@ -1,0 +1,92 @@
+//! Security events reach the log at info/warn with structured fields, and
+//! no password, code, secret, token or user name does. Alone in its test
+//! binary: tracing caches per call site whether anyone listens, and a test
+//! running on another thread without this subscriber would race that cache.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use heeros_server::admin;
+
+/// A log sink for one test (the server's tasks run on the test's thread).
+#[derive(Clone, Default)]
+struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn security_events_are_logged_without_secrets() {
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let f = sqlite().await;
+    for _ in 0..6 {
+        f.login(MATTI, "hunter2-not-it").await;
+    }
+    let c = f.login(MAIJA, PASSWORD).await.challenge();
+    let code = wrong_code_now(&f);
+    f.totp(&c, &code).await;
+    let s = f.session(LIISA).await;
+    for i in 0..5 {
+        f.unlock(&s.device_id, &wrong_secret(i)).await;
+    }
+    admin::reset_password(&f.server.db, MATTI, "a new password", f.clock.now())
+        .await
+        .unwrap();
+
+    let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    for event in [
+        "event=\"login_failed\"",
+        "event=\"throttled\"",
+        "event=\"totp_wrong\"",
+        "event=\"unlock_wrong\"",
+        "event=\"device_revoked\"",
+        "reason=\"wrong_pin\"",
+        "action=\"reset_password\"",
+    ] {
+        assert!(log.contains(event), "no {event} in:\n{log}");
+    }
+    let secrets = [
+        "hunter2-not-it",
+        PASSWORD,
+        "a new password",
+        code.as_str(),
+        s.unlock_secret.as_str(),
+        s.access_token.as_str(),
+        s.device_id.as_str(),
+        "matti",
+        "Matti",
+    ];
+    for secret in secrets {
+        assert!(!log.contains(secret), "{secret:?} is in the log:\n{log}");
+    }
+}
+
+/// A wrong code unlikely to appear in a log line by chance (not 000000).
+fn wrong_code_now(f: &Fixture) -> String {
+    let secret = heeros_server::demo::MAIJA_TOTP_SECRET;
+    let now = f.clock.now();
+    let valid: Vec<String> = [-30, 0, 30]
+        .iter()
+        .map(|s| heeros_server::totp::code_at(secret, now + Duration::seconds(*s)))
+        .collect();
+    (271_828..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !valid.contains(c))
+        .unwrap()
+}

@@ -1,0 +1,59 @@
+//! The app's one stylesheet and its typeface, built into the binary, so the
+//! window looks the same wherever the binary is started from and on every
+//! platform (see docs/design.md, "Look").
+//!
+//! The typeface is Inter (SIL Open Font License 1.1, `assets/fonts/OFL.txt`),
+//! its Latin subset as one variable WOFF2 file (all weights, ä/ö/å and €
+//! included): it is shipped rather than taken from the system because
+//! layout — where a heading wraps, where a field lands — must not depend on
+//! which fonts a phone or a Linux machine happens to have.
+
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+
+/// The family name the stylesheet uses for the shipped typeface (a name of
+/// our own, so an installed Inter of another version is never picked).
+pub const UI_FONT_FAMILY: &str = "Heeros UI";
+
+const MAIN_CSS: &str = include_str!("../../assets/main.css");
+const INTER_LATIN: &[u8] = include_bytes!("../../assets/fonts/inter-latin-wght-normal.woff2");
+/// The code points in the Latin subset (from the font's distribution).
+const INTER_LATIN_RANGE: &str = "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, \
+     U+02DA, U+02DC, U+0304, U+0308, U+0329, U+2000-206F, U+20AC, U+2122, U+2191, U+2193, \
+     U+2212, U+2215, U+FEFF, U+FFFD";
+
+static STYLESHEET: LazyLock<String> = LazyLock::new(|| {
+    let font = base64::engine::general_purpose::STANDARD.encode(INTER_LATIN);
+    format!(
+        "@font-face {{\n  font-family: \"{UI_FONT_FAMILY}\";\n  font-style: normal;\n  \
+         font-weight: 100 900;\n  font-display: block;\n  \
+         src: url(data:font/woff2;base64,{font}) format(\"woff2\");\n  \
+         unicode-range: {INTER_LATIN_RANGE};\n}}\n{MAIN_CSS}"
+    )
+});
+
+/// The whole stylesheet: the typeface, then `assets/main.css`.
+pub fn stylesheet() -> &'static str {
+    &STYLESHEET
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stylesheet_carries_the_typeface_and_uses_it_first() {
+        let css = stylesheet();
+        assert!(css.starts_with("@font-face"));
+        assert!(css.contains("data:font/woff2;base64,d09GMg")); // "wOF2" magic
+        let body_font = MAIN_CSS
+            .lines()
+            .find(|l| l.trim_start().starts_with("font-family:"))
+            .expect("a font-family in main.css");
+        assert!(
+            body_font.contains(&format!("\"{UI_FONT_FAMILY}\", ")),
+            "the shipped typeface comes first: {body_font}"
+        );
+    }
+}
