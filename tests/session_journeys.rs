@@ -14,7 +14,7 @@ use heeros_mobile::session::vault::{LOGIN_KEY, PREFERENCES_KEY};
 use heeros_mobile::session::{
     ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
 };
-use heeros_server::demo::{self, DemoLogin};
+use heeros_server::demo::DemoLogin;
 use heeros_server::testing::spawn_demo;
 use heeros_server::{admin, totp, Clock, Running};
 use tokio::net::{TcpListener, TcpStream};
@@ -401,7 +401,7 @@ async fn pin_setup_refuses_weak_and_mismatched_pins_and_stores_nothing() {
 #[tokio::test]
 async fn an_app_killed_between_login_and_pin_setup_leaves_nothing_stored() {
     let w = World::new().await;
-    let mut app = w.logged_in(MAIJA).await;
+    let app = w.logged_in(MAIJA).await;
     assert_eq!(
         w.stored(),
         vec![PREFERENCES_KEY],

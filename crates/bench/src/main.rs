@@ -52,10 +52,6 @@ fn row(what: &str, figure: String, goal: &str, met: bool) {
     );
 }
 
-async fn sqlx_exec(db: &heeros_server::Db, sql: &str) {
-    heeros_server::db::execute(db, sql).await.expect("sql");
-}
-
 #[tokio::main]
 async fn main() {
     let args = Args::parse();

@@ -15,7 +15,7 @@ fn totp(secret_base32: &str, account: &str) -> Result<Totp, ServerError> {
         .map_err(|_| ServerError::Invalid("the TOTP secret is not base32".into()))?;
     Builder::new()
         .with_algorithm(Algorithm::SHA1)
-        .with_digits(heeros_api::TOTP_DIGITS)
+        .with_digits(heeros_api::TOTP_DIGITS as u8)
         .with_skew(1)
         .with_step_duration(STEP_SECONDS as u64)
         .with_secret(secret)
