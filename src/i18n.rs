@@ -18,20 +18,20 @@ impl Lang {
     }
 }
 
-/// The device language. On desktop this is the POSIX locale of the
-/// environment (LC_ALL, LC_MESSAGES, LANG, in that order of precedence).
+/// The device language: the first of the OS's preferred languages that
+/// the app has texts for, else English. Read with `sys-locale`: Android's
+/// and iOS's language settings on phones, the POSIX locale (LANGUAGE,
+/// LC_ALL, LC_MESSAGES, LANG) on Linux.
 pub fn device_language() -> Lang {
-    device_language_from(|k| std::env::var(k).ok())
+    device_language_from(sys_locale::get_locales())
 }
 
-/// [`device_language`] with the environment injected (for tests).
-pub fn device_language_from(get: impl Fn(&str) -> Option<String>) -> Lang {
-    for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Some(v) = get(key).filter(|v| !v.trim().is_empty()) {
-            return Lang::from_locale(&v);
-        }
-    }
-    Lang::En
+/// [`device_language`] for a given list of locales, most preferred first.
+pub fn device_language_from(locales: impl IntoIterator<Item = String>) -> Lang {
+    locales
+        .into_iter()
+        .find_map(|locale| Lang::parse(&locale))
+        .unwrap_or_default()
 }
 
 /// One intro step: a title and a paragraph.
@@ -95,6 +95,8 @@ pub struct Texts {
     pub unlock_hello: &'static str,
     pub pin: &'static str,
     pub unlock: &'static str,
+    pub pin_digits_typed: &'static str,
+    pub erase: &'static str,
 
     // Home
     pub open_company_menu: &'static str,
@@ -146,6 +148,28 @@ pub struct Texts {
     pub err_config: &'static str,
     pub try_again: &'static str,
 
+    // Phone session
+    pub notice_renewing: &'static str,
+    pub login_ends: &'static str,
+    pub renew_now: &'static str,
+    pub renew_confirm_title: &'static str,
+    pub renew_confirm_body: &'static str,
+    pub forgot_pin: &'static str,
+    pub forgot_confirm_title: &'static str,
+    pub forgot_confirm_body: &'static str,
+    pub log_out_confirm_title: &'static str,
+    pub log_out_confirm_body: &'static str,
+    pub cancel: &'static str,
+    pub lock: &'static str,
+    pub settings: &'static str,
+    pub lock_after: &'static str,
+    pub lock_at_once: &'static str,
+    pub lock_1_min: &'static str,
+    pub lock_5_min: &'static str,
+    pub lock_15_min: &'static str,
+    pub unlock_offline: &'static str,
+    pub pin_again_title: &'static str,
+
     // Start-up failure
     pub startup_failed_title: &'static str,
     pub startup_storage: &'static str,
@@ -182,6 +206,17 @@ impl Texts {
         }
     }
 
+    /// A lock delay in words.
+    pub fn lock_delay(&self, delay: crate::session::LockDelay) -> &'static str {
+        use crate::session::LockDelay;
+        match delay {
+            LockDelay::AtOnce => self.lock_at_once,
+            LockDelay::OneMinute => self.lock_1_min,
+            LockDelay::FiveMinutes => self.lock_5_min,
+            LockDelay::FifteenMinutes => self.lock_15_min,
+        }
+    }
+
     /// Why the Login screen is shown.
     pub fn notice(&self, notice: Notice) -> &'static str {
         match notice {
@@ -189,6 +224,7 @@ impl Texts {
             Notice::DeviceRevoked => self.notice_device_revoked,
             Notice::ChallengeExpired => self.notice_challenge_expired,
             Notice::LoggedOut => self.notice_logged_out,
+            Notice::Renewing => self.notice_renewing,
         }
     }
 
@@ -305,6 +341,8 @@ pub static EN: Texts = Texts {
     unlock_hello: "Hello, {n}",
     pin: "PIN code",
     unlock: "Open",
+    pin_digits_typed: "Digits typed: {n}",
+    erase: "Erase",
 
     open_company_menu: "Open the company menu",
     welcome: "Welcome, {n}",
@@ -351,6 +389,27 @@ pub static EN: Texts = Texts {
     err_kdf: "Your PIN could not be processed on this device. Log out and log in again.",
     err_config: "Heeros Mobile is set up with a wrong server address. Contact your Heeros administrator.",
     try_again: "Try again",
+
+    notice_renewing: "Log in with your user name, password and authenticator code to use Heeros Mobile for another 90 days. Then define your PIN code again.",
+    login_ends: "Your login ends on {n}. Renew it now to keep opening Heeros Mobile with your PIN code.",
+    renew_now: "Renew now",
+    renew_confirm_title: "Renew your login?",
+    renew_confirm_body: "You will be logged out on this phone and log in again with your user name, password and authenticator code. Then you define your PIN code again, valid for 90 days.",
+    forgot_pin: "Forgot PIN?",
+    forgot_confirm_title: "Forgot your PIN code?",
+    forgot_confirm_body: "Heeros Mobile clears everything it stored on this phone, including your PIN code. Then you log in with your user name, password and authenticator code, and define a new PIN code.",
+    log_out_confirm_title: "Log out of Heeros Mobile?",
+    log_out_confirm_body: "Everything Heeros Mobile stored on this phone will be cleared: your login, your company choice and your PIN code. Next time you log in with your user name, password and authenticator code, and define a new PIN code.",
+    cancel: "Cancel",
+    lock: "Lock",
+    settings: "Settings",
+    lock_after: "Lock when in the background for",
+    lock_at_once: "At once",
+    lock_1_min: "1 minute",
+    lock_5_min: "5 minutes",
+    lock_15_min: "15 minutes",
+    unlock_offline: "Opening Heeros Mobile needs a connection to Heeros. Check your connection and try again.",
+    pin_again_title: "Type the same PIN code again",
 
     startup_failed_title: "Heeros Mobile cannot start",
     startup_storage: "The secure storage of this device is not available, so Heeros Mobile cannot keep your login safe. On a Linux desktop, start a Secret Service (for example GNOME Keyring) and open the app again.",
@@ -431,6 +490,8 @@ pub static FI: Texts = Texts {
     unlock_hello: "Hei, {n}",
     pin: "PIN-koodi",
     unlock: "Avaa",
+    pin_digits_typed: "Numeroita syötetty: {n}",
+    erase: "Poista",
 
     open_company_menu: "Avaa yritysvalikko",
     welcome: "Tervetuloa, {n}",
@@ -478,6 +539,27 @@ pub static FI: Texts = Texts {
     err_config: "Heeros Mobiilin palvelinosoite on asetettu väärin. Ota yhteyttä Heeros-pääkäyttäjääsi.",
     try_again: "Yritä uudelleen",
 
+    notice_renewing: "Kirjaudu käyttäjätunnuksella, salasanalla ja tunnistautumiskoodilla, niin voit käyttää Heeros Mobilea taas 90 päivää. Määritä sen jälkeen PIN-koodi uudelleen.",
+    login_ends: "Kirjautumisesi päättyy {n}. Uusi se nyt, niin voit edelleen avata Heeros Mobilen PIN-koodilla.",
+    renew_now: "Uusi nyt",
+    renew_confirm_title: "Uusitaanko kirjautuminen?",
+    renew_confirm_body: "Sinut kirjataan ulos tällä puhelimella, ja kirjaudut uudelleen käyttäjätunnuksella, salasanalla ja tunnistautumiskoodilla. Sen jälkeen määrität PIN-koodin, joka on voimassa 90 päivää.",
+    forgot_pin: "Unohditko PIN-koodin?",
+    forgot_confirm_title: "Unohtuiko PIN-koodi?",
+    forgot_confirm_body: "Heeros Mobile poistaa kaikki tälle puhelimelle tallentamansa tiedot, myös PIN-koodisi. Kirjaudu sen jälkeen käyttäjätunnuksella, salasanalla ja tunnistautumiskoodilla ja määritä uusi PIN-koodi.",
+    log_out_confirm_title: "Kirjaudutaanko ulos Heeros Mobilesta?",
+    log_out_confirm_body: "Kaikki Heeros Mobilen tälle puhelimelle tallentamat tiedot poistetaan: kirjautumisesi, yritysvalintasi ja PIN-koodisi. Seuraavalla kerralla kirjaudut käyttäjätunnuksella, salasanalla ja tunnistautumiskoodilla ja määrität uuden PIN-koodin.",
+    cancel: "Peruuta",
+    lock: "Lukitse",
+    settings: "Asetukset",
+    lock_after: "Lukitse, kun sovellus on ollut taustalla",
+    lock_at_once: "Heti",
+    lock_1_min: "1 minuutin",
+    lock_5_min: "5 minuuttia",
+    lock_15_min: "15 minuuttia",
+    unlock_offline: "Heeros Mobilen avaaminen vaatii yhteyden Heerokseen. Tarkista verkkoyhteys ja yritä uudelleen.",
+    pin_again_title: "Anna sama PIN-koodi uudelleen",
+
     startup_failed_title: "Heeros Mobile ei käynnisty",
     startup_storage: "Laitteen suojattu tallennustila ei ole käytettävissä, joten Heeros Mobile ei voi säilyttää kirjautumistasi turvallisesti. Käynnistä Linux-työpöydällä Secret Service (esimerkiksi GNOME Keyring) ja avaa sovellus uudelleen.",
     startup_other: "Heeros Mobile ei voinut käynnistyä.",
@@ -493,14 +575,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lc_all_wins_over_lang() {
-        let env = |k: &str| match k {
-            "LC_ALL" => Some("fi_FI.UTF-8".to_string()),
-            "LANG" => Some("en_US.UTF-8".to_string()),
-            _ => None,
-        };
-        assert_eq!(device_language_from(env), Lang::Fi);
-        assert_eq!(device_language_from(|_| None), Lang::En);
+    fn the_first_start_follows_the_os_language_and_unknown_ones_are_english() {
+        let langs = |list: &[&str]| device_language_from(list.iter().map(|l| l.to_string()));
+        assert_eq!(langs(&["fi-FI"]), Lang::Fi);
+        assert_eq!(langs(&["en-GB"]), Lang::En);
+        assert_eq!(langs(&["de-DE"]), Lang::En, "unknown: English");
+        assert_eq!(langs(&[]), Lang::En, "none: English");
+        assert_eq!(
+            langs(&["de-DE", "fi-FI", "en-US"]),
+            Lang::Fi,
+            "the first preferred language the app has"
+        );
     }
 
     #[test]

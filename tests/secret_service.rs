@@ -11,6 +11,7 @@ use heeros_mobile::session::pin::{KdfParams, WrappedSecret};
 use heeros_mobile::session::vault::{
     Preferences, StoredLogin, VaultError, LOGIN_KEY, PREFERENCES_KEY,
 };
+use heeros_mobile::session::LockDelay;
 use heeros_mobile::session::{ApiClient, DeviceInfo, Notice, Phase, SessionStore, Vault};
 
 fn unique_service(test: &str) -> String {
@@ -102,6 +103,7 @@ fn secret_service_keeps_the_login_and_wipe_removes_it() {
         .save_preferences(&Preferences {
             intro_seen: true,
             language: Some(Lang::Fi),
+            lock_delay: LockDelay::FiveMinutes,
         })
         .unwrap();
 

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use heeros_api::Account;
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::vault::{LOGIN_KEY, PREFERENCES_KEY};
+use heeros_mobile::session::LockDelay;
 use heeros_mobile::session::{
     ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
 };
@@ -896,4 +897,106 @@ async fn a_device_revoked_while_unlocked_is_wiped_at_the_next_server_call() {
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
     w.assert_no_user_data();
+}
+
+// ---------------------------------------------------------------- phone session
+
+#[tokio::test]
+async fn auto_lock_waits_for_the_lock_delay_and_not_less() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    assert_eq!(
+        app.snapshot().lock_delay,
+        LockDelay::OneMinute,
+        "the default"
+    );
+
+    let away = app.went_to_background();
+    assert!(away.covered, "nothing private while in the background");
+    assert_eq!(away.phase, Phase::Home);
+    w.advance(Duration::seconds(59));
+    let back = app.came_to_foreground();
+    assert_eq!(back.phase, Phase::Home, "59 s: still open");
+    assert!(!back.covered);
+
+    app.went_to_background();
+    w.advance(Duration::seconds(60));
+    let back = app.came_to_foreground();
+    assert_eq!(back.phase, Phase::Unlock, "60 s: locked");
+    assert!(!back.covered);
+    assert_eq!(app.unlock(PIN).await.unwrap().phase, Phase::Home);
+}
+
+#[tokio::test]
+async fn lock_at_once_locks_as_the_app_leaves_and_the_choice_is_kept() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    app.set_lock_delay(LockDelay::AtOnce).await.unwrap();
+    let away = app.went_to_background();
+    assert_eq!(away.phase, Phase::Unlock, "the session left memory at once");
+    assert!(away.covered);
+    let back = app.came_to_foreground();
+    assert_eq!(back.phase, Phase::Unlock);
+    assert!(!back.covered);
+    drop(app);
+    let snap = w.app().start().await.unwrap();
+    assert_eq!(snap.lock_delay, LockDelay::AtOnce, "kept in preferences");
+}
+
+#[tokio::test]
+async fn forgot_pin_logs_out_and_wipes_the_phone() {
+    let w = World::new().await;
+    drop(w.at_home(MATTI).await);
+    let mut app = w.app();
+    assert_eq!(app.start().await.unwrap().phase, Phase::Unlock);
+    let snap = app.logout().await;
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::LoggedOut));
+    w.assert_no_user_data();
+}
+
+#[tokio::test]
+async fn from_day_80_the_login_end_is_told_and_renew_starts_a_full_login() {
+    // (days after the login, told?)
+    for (days, told) in [(0, false), (79, false), (80, true), (89, true)] {
+        let w = World::new().await;
+        drop(w.at_home(MATTI).await);
+        w.advance(Duration::days(days));
+        let mut app = w.app();
+        let unlock = app.start().await.unwrap();
+        assert_eq!(unlock.login_ending, told, "Unlock on day {days}");
+        let home = app.unlock(PIN).await.unwrap();
+        assert_eq!(home.login_ending, told, "Home on day {days}");
+        if told {
+            let snap = app.renew().await;
+            assert_eq!(snap.phase, Phase::Login);
+            assert_eq!(snap.notice, Some(Notice::Renewing));
+            w.assert_no_user_data();
+            let devices = admin::list_devices(&w.server.db, Some(MATTI))
+                .await
+                .unwrap();
+            assert!(devices[0].revoked.is_some(), "the old session is ended");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_back_button_goes_back_where_the_screen_has_one() {
+    let w = World::new().await;
+    let mut app = w.launched().await;
+    let demo = w.login_of(MAIJA);
+    let snap = app
+        .submit_login(&demo.username, &demo.password)
+        .await
+        .unwrap();
+    assert!(snap.has_back);
+    assert_eq!(app.back().phase, Phase::Login, "Code: back to login");
+    let snap = app.back();
+    assert_eq!(snap.phase, Phase::Login, "Login has no back of its own");
+    assert!(!snap.has_back);
+
+    let mut app = w.at_home(MATTI).await;
+    assert!(!app.snapshot().has_back);
+    assert!(app.open_company_menu().has_back);
+    assert_eq!(app.back().phase, Phase::Home, "the menu's Go back");
 }

@@ -150,6 +150,7 @@ mod vault {
     use chrono::{TimeZone, Utc};
     use heeros_api::{Account, Company, User};
     use heeros_mobile::lang::Lang;
+    use heeros_mobile::session::LockDelay;
 
     fn login() -> StoredLogin {
         StoredLogin {
@@ -197,6 +198,7 @@ mod vault {
         let prefs = Preferences {
             intro_seen: true,
             language: Some(Lang::Fi),
+            lock_delay: LockDelay::FiveMinutes,
         };
         vault.save_preferences(&prefs).unwrap();
         assert_eq!(

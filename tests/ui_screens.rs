@@ -187,8 +187,6 @@ fn login_fields_are_uncontrolled_so_fast_typing_never_drops_characters() {
     for (phase, ids) in [
         (Phase::Login, &["username", "password"][..]),
         (Phase::Code, &["code"][..]),
-        (Phase::PinSetup, &["pin", "pin_repeat"][..]),
-        (Phase::Unlock, &["unlock-pin"][..]),
     ] {
         let html = render(snap(phase, Lang::En));
         for id in ids {
@@ -286,15 +284,42 @@ fn code_error_shows_attempts_left() {
 
 // ---- PIN setup --------------------------------------------------------------
 
-#[test]
-fn pin_setup_asks_twice_then_done() {
-    let html = render(snap(Phase::PinSetup, Lang::En));
-    for id in ["pin", "pin_repeat"] {
-        let tag = tag_with_id(&html, id);
-        assert!(tag.contains("inputmode=\"numeric\""), "{tag}");
-        assert!(tag.contains("type=\"password\""), "{tag}");
+/// The PIN pad of a rendered screen: ten digit keys, erase, OK, a dot row
+/// that says how many digits are typed, and no text field that could keep
+/// or autofill the PIN.
+fn assert_pin_pad(html: &str, ok: &str) {
+    let pad = tag_with_id(html, "pin-pad");
+    assert!(pad.contains("role=\"group\""), "{pad}");
+    assert!(
+        pad.contains("tabindex=\"0\""),
+        "a keyboard types into it: {pad}"
+    );
+    for digit in 0..=9 {
+        assert!(
+            html.contains(&format!("data-digit=\"{digit}\"")),
+            "key {digit}"
+        );
     }
-    assert!(text(&html).contains("Done"));
+    assert!(html.contains("aria-label=\"Erase\""), "erase key");
+    assert!(html.contains("aria-label=\"Digits typed: 0\""), "dot row");
+    assert!(text(html).contains(ok), "OK key says {ok}");
+    assert!(!html.contains("<input"), "no text field for the PIN");
+}
+
+#[test]
+fn pin_setup_asks_on_the_pad_then_again() {
+    let html = render(snap(Phase::PinSetup, Lang::En));
+    assert_pin_pad(&html, "Next");
+    assert!(text(&html).contains("Define your PIN code"));
+}
+
+#[test]
+fn pin_pad_keys_are_at_least_64_px() {
+    let css = heeros_mobile::ui::stylesheet();
+    let rule = &css[css.find(".pin-key {").expect("a .pin-key rule")..];
+    let rule = &rule[..rule.find('}').unwrap()];
+    assert!(rule.contains("min-height: 64px"), "{rule}");
+    assert!(rule.contains("min-width: 64px"), "{rule}");
 }
 
 #[test]
@@ -325,9 +350,9 @@ fn pin_setup_explains_each_refusal() {
 }
 
 #[test]
-fn pin_setup_in_finnish_says_valmis() {
+fn pin_setup_in_finnish() {
     let t = text(&render(snap(Phase::PinSetup, Lang::Fi)));
-    assert!(t.contains("Valmis"));
+    assert!(t.contains("Seuraava"), "the pad's OK on the first PIN");
     assert!(t.contains("Määritä PIN-koodi"));
 }
 
@@ -336,10 +361,9 @@ fn pin_setup_in_finnish_says_valmis() {
 #[test]
 fn unlock_asks_the_pin_and_counts_attempts() {
     let html = render(logged_in(Phase::Unlock, Lang::En));
-    let pin = tag_with_id(&html, "unlock-pin");
-    assert!(pin.contains("inputmode=\"numeric\""), "{pin}");
-    assert!(pin.contains("type=\"password\""), "{pin}");
+    assert_pin_pad(&html, "Open");
     assert!(text(&html).contains("Maija Meikäläinen"));
+    assert!(text(&html).contains("Forgot PIN?"));
     let t = text(&render(failed(
         logged_in(Phase::Unlock, Lang::En),
         SessionError::PinIncorrect { attempts_left: 2 },
@@ -350,6 +374,63 @@ fn unlock_asks_the_pin_and_counts_attempts() {
         SessionError::PinIncorrect { attempts_left: 1 },
     )));
     assert!(t.contains("log in with your password again"), "{t}");
+}
+
+#[test]
+fn unlock_offline_says_a_connection_is_needed_and_marks_nothing_wrong() {
+    let html = render(failed(
+        logged_in(Phase::Unlock, Lang::En),
+        SessionError::Offline,
+    ));
+    assert!(text(&html).contains("Opening Heeros Mobile needs a connection to Heeros"));
+    assert!(!html.contains("pin-pad-invalid"), "the PIN was not wrong");
+    let html = render(failed(
+        logged_in(Phase::Unlock, Lang::En),
+        SessionError::PinIncorrect { attempts_left: 3 },
+    ));
+    assert!(html.contains("pin-pad-invalid"), "a wrong PIN is marked");
+}
+
+#[test]
+fn from_day_80_home_and_unlock_say_when_the_login_ends_and_offer_renew() {
+    for phase in [Phase::Unlock, Phase::Home] {
+        let quiet = text(&render(logged_in(phase, Lang::En)));
+        assert!(!quiet.contains("Renew now"), "{phase:?} before day 80");
+        let mut s = logged_in(phase, Lang::En);
+        s.login_ending = true;
+        let t = text(&render(s));
+        assert!(
+            t.contains("Your login ends on 1 March 2026."),
+            "{phase:?}: {t}"
+        );
+        assert!(t.contains("Renew now"), "{phase:?}");
+    }
+}
+
+#[test]
+fn a_lost_connection_is_a_neutral_banner_with_try_again_not_a_typing_mistake() {
+    let offline = render(failed(snap(Phase::Login, Lang::En), SessionError::Offline));
+    assert!(
+        !offline.contains("aria-invalid=\"true\""),
+        "no field is marked"
+    );
+    assert!(offline.contains("banner-fault"), "neutral banner");
+    assert!(text(&offline).contains("Try again"));
+    let wrong = render(failed(
+        snap(Phase::Login, Lang::En),
+        SessionError::InvalidCredentials,
+    ));
+    assert!(
+        wrong.contains("aria-invalid=\"true\""),
+        "a wrong password is marked"
+    );
+    assert!(!wrong.contains("banner-fault"));
+    let server = render(failed(
+        snap(Phase::Code, Lang::En),
+        SessionError::Server("HTTP 502".into()),
+    ));
+    assert!(!server.contains("aria-invalid=\"true\""));
+    assert!(text(&server).contains("Try again"));
 }
 
 // ---- Home -------------------------------------------------------------------
@@ -450,7 +531,8 @@ fn busy_disables_every_button_and_shows_a_spinner() {
         // Every button is disabled itself or sits in a disabled fieldset.
         let outside_fieldset = match (html.find("<fieldset"), html.find("</fieldset>")) {
             (Some(a), Some(b)) => {
-                assert!(html[a..].starts_with("<fieldset disabled"), "{phase:?}");
+                let tag = &html[a..a + html[a..].find('>').unwrap()];
+                assert!(tag.contains("disabled"), "{phase:?}: {tag}");
                 format!("{}{}", &html[..a], &html[b..])
             }
             _ => html.clone(),

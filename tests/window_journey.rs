@@ -1,10 +1,13 @@
 //! The whole journey in a real window under Xvfb, driven like a person with
 //! real X key and mouse events (xdotool), typing at full speed with a
 //! Finnish keymap: intro (Skip) → login as "Maija Meikäläinen" (a user with
-//! an authenticator) → authenticator code → PIN twice, Done → home →
-//! company menu, switch company, Go back → app killed → relaunch → unlock
-//! with the PIN → home shows the chosen company → Log out → nothing of the
-//! user left in the real Secret Service.
+//! an authenticator) → authenticator code → PIN on the pad twice (typed,
+//! then tapped), Done → home → company menu, switch company, Go back → app
+//! killed → relaunch → unlock on the pad → home shows the chosen company →
+//! "lock at once", window hidden (cover) and shown (Unlock) → Lock →
+//! Forgot PIN? cancelled → Log out with its confirmation → nothing of the
+//! user left in the real Secret Service → a second user, Forgot PIN
+//! confirmed → Login, nothing left.
 //!
 //! What is clicked is found by id, selector or visible text through the
 //! app's test probe, never by pixel position, so a font or stylesheet
@@ -30,8 +33,30 @@ use world::{World, MAIJA};
 use xwindow::{skip_reason, App, Target};
 
 const PIN: &str = "2580";
+const MATTI: &str = "Matti Virtanen";
 /// The home view's header: the user's name and the current company.
 const ACCOUNT: Target = Target::Css(".account-button");
+/// The PIN pad (unlock, PIN setup).
+const PAD: Target = Target::Id("pin-pad");
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Types the PIN on the focused pad at full speed, Enter, and waits for Home.
+fn unlock(app: &App) {
+    app.assert_focused(PAD);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(ACCOUNT, WAIT);
+}
+
+/// Only the preferences (intro seen, language, lock delay) may remain.
+fn assert_only_preferences(vault: &Vault) {
+    if let Some(left) = vault.search_service().unwrap() {
+        assert!(
+            left.iter().all(|k| k == "preferences"),
+            "only the preferences may remain: {left:?}"
+        );
+    }
+}
 
 /// Screenshots of each step (and of a failed wait).
 fn shots() -> PathBuf {
@@ -94,87 +119,154 @@ fn main() {
     assert!(world.devices().is_empty(), "a device before the code step");
     world.enter_code(&app);
 
-    app.assert_focused(Target::Id("pin"));
+    // PIN setup on the pad: the first time typed at full speed on the
+    // keyboard (the pad has the focus), the second time tapped on its keys.
+    app.assert_focused(PAD);
     app.shot("04-pin-setup");
     assert!(
         vault.stored_keys().unwrap().iter().all(|k| *k != "login"),
         "login stored before the PIN"
     );
     app.type_fast(PIN);
-    app.click_on(Target::Id("pin_repeat"));
-    app.type_fast(PIN);
     app.enter();
-    app.wait_until(
-        "the login in the secure store",
-        Duration::from_secs(20),
-        || vault.stored_keys().unwrap().contains(&"login"),
-    );
-    let home = app.wait_for(ACCOUNT, Duration::from_secs(20));
+    app.wait_for(Target::Text("Type the same PIN code again"), WAIT);
+    for digit in PIN.chars() {
+        app.click_on(Target::Css(&format!(
+            ".pin-key:not(.pin-key-ok)[data-digit='{digit}']"
+        )));
+    }
+    app.click_on(Target::Text("Done"));
+    app.wait_until("the login in the secure store", WAIT, || {
+        vault.stored_keys().unwrap().contains(&"login")
+    });
+    let home = app.wait_for(ACCOUNT, WAIT);
     assert!(home.text.contains(MAIJA), "home names the user: {home:?}");
     app.shot("05-home");
 
     app.click_on(ACCOUNT);
-    app.wait_for(Target::Text("Go back"), Duration::from_secs(10));
+    app.wait_for(Target::Text("Go back"), WAIT);
     app.shot("06-company-menu");
     app.click_on(Target::Css("button.company:not(.company-current)"));
-    app.wait_until(
-        "the company switch on the server",
-        Duration::from_secs(10),
-        || world.current_company() != first_company,
-    );
+    app.wait_until("the company switch on the server", WAIT, || {
+        world.current_company() != first_company
+    });
     let chosen = world.current_company();
     let chosen_name = world.current_company_name();
-    app.wait_for(
-        Target::Css("button.company-current"),
-        Duration::from_secs(10),
-    );
+    app.wait_for(Target::Css("button.company-current"), WAIT);
     app.click_on(Target::Text("Go back"));
-    let home = app.wait_for(ACCOUNT, Duration::from_secs(10));
+    let home = app.wait_for(ACCOUNT, WAIT);
     assert!(
         home.text.contains(&chosen_name),
         "home shows the chosen company: {home:?}"
     );
     app.shot("07-home-switched");
 
-    // The app is killed and launched again: only the PIN is asked.
+    // The app is killed and launched again: only the PIN is asked, on the
+    // pad, typed at full speed.
     app.kill();
     let seen_before = world.devices()[0].last_seen_at;
     std::thread::sleep(Duration::from_millis(1100));
     let app = launch(&world.base_url, &data_dir, &service);
-    app.assert_focused(Target::Id("unlock-pin"));
+    app.assert_focused(PAD);
     app.shot("08-unlock");
-    app.type_fast(PIN);
-    app.enter();
-    app.wait_until("an unlock on the server", Duration::from_secs(20), || {
+    unlock(&app);
+    app.wait_until("an unlock on the server", WAIT, || {
         world.devices()[0].last_seen_at > seen_before
     });
-    let home = app.wait_for(ACCOUNT, Duration::from_secs(20));
     app.shot("09-home-after-unlock");
     assert_eq!(
         world.current_company(),
         chosen,
         "the company choice survives the relaunch"
     );
+    let home = app.wait_for(ACCOUNT, WAIT);
     assert!(home.text.contains(&chosen_name), "{home:?}");
 
+    // Auto-lock: with "lock at once" chosen in the menu, a window that is
+    // hidden shows only the cover, and back in front it asks for the PIN.
+    app.click_on(ACCOUNT);
+    app.click_on(Target::Text("At once"));
+    app.wait_for(
+        Target::Css("input[name=lock-delay][value='0']:checked"),
+        WAIT,
+    );
+    app.click_on(Target::Text("Go back"));
+    app.wait_for(ACCOUNT, WAIT);
+    app.unfocus();
+    app.wait_for(Target::Id("cover"), WAIT);
+    assert!(app.find(ACCOUNT).is_none(), "nothing private while away");
+    app.shot("10-cover-while-away");
+    app.refocus();
+    app.assert_focused(PAD);
+    app.shot("11-unlock-after-background");
+    unlock(&app);
+    // Minimised and restored: the same.
+    app.hide();
+    std::thread::sleep(Duration::from_millis(500));
+    app.show();
+    unlock(&app);
+
+    // Lock in the company menu.
+    app.click_on(ACCOUNT);
+    app.click_on(Target::Text("Lock"));
+    app.assert_focused(PAD);
+    // Forgot PIN? asks first; Cancel keeps everything.
+    app.click_on(Target::Text("Forgot PIN?"));
+    app.wait_for(Target::Id("confirm-dialog"), WAIT);
+    app.shot("12-forgot-pin-confirmation");
+    app.click_on(Target::Text("Cancel"));
+    unlock(&app);
+
+    // Log out asks first and says what it clears; then the server revokes
+    // and the secure store is empty.
     app.click_on(ACCOUNT);
     app.click_on(Target::Text("Log out"));
-    app.wait_until(
-        "the device revoked by logout",
-        Duration::from_secs(10),
-        || world.devices()[0].revoked.as_deref() == Some("logout"),
+    let dialog = app.wait_for(Target::Id("confirm-dialog"), WAIT);
+    assert!(
+        dialog.text.contains("PIN code"),
+        "says what is cleared: {dialog:?}"
     );
-    app.wait_until("the secure store wiped", Duration::from_secs(10), || {
+    app.shot("13-log-out-confirmation");
+    assert!(
+        world.devices()[0].revoked.is_none(),
+        "nothing before the answer"
+    );
+    app.click_on(Target::Css("#confirm-dialog .btn-danger-solid"));
+    app.wait_until("the device revoked by logout", WAIT, || {
+        world.devices()[0].revoked.as_deref() == Some("logout")
+    });
+    app.wait_until("the secure store wiped", WAIT, || {
         !vault.stored_keys().unwrap().contains(&"login")
     });
-    app.wait_for(Target::Id("username"), Duration::from_secs(10));
-    app.shot("10-login-after-logout");
-    if let Some(left) = vault.search_service().unwrap() {
-        assert!(
-            left.iter().all(|k| k == "preferences"),
-            "only the preferences (intro seen, language) may remain: {left:?}"
-        );
-    }
+    app.wait_for(Target::Id("username"), WAIT);
+    app.shot("14-login-after-logout");
+    assert_only_preferences(&vault);
+
+    // Forgot PIN, confirmed: a user without an authenticator logs in, locks,
+    // and forgets the PIN: Login, and nothing of the user on the phone.
+    app.click_on(Target::Id("username"));
+    app.type_fast(MATTI);
+    app.click_on(Target::Id("password"));
+    app.type_fast(demo::DEMO_PASSWORD);
+    app.enter();
+    app.assert_focused(PAD);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(Target::Text("Type the same PIN code again"), WAIT);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(ACCOUNT, WAIT);
+    app.click_on(ACCOUNT);
+    app.click_on(Target::Text("Lock"));
+    app.click_on(Target::Text("Forgot PIN?"));
+    app.click_on(Target::Css("#confirm-dialog .btn-danger-solid"));
+    app.wait_for(Target::Id("username"), WAIT);
+    app.wait_until("the secure store wiped after Forgot PIN", WAIT, || {
+        !vault.stored_keys().unwrap().contains(&"login")
+    });
+    assert_only_preferences(&vault);
+    app.shot("15-login-after-forgot-pin");
+
     app.kill();
     let _ = vault.wipe_everything();
     println!("test window_journey ... ok");

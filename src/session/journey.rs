@@ -225,6 +225,18 @@ impl Stage {
         }
     }
 
+    /// What the phone's back button does here: the screen's own back
+    /// (Back, Back to login, Go back), or nothing — then the OS handles it
+    /// (the app goes to the background).
+    pub fn back(&self) -> Option<Event> {
+        match self {
+            Stage::Intro { step, .. } if *step > 0 => Some(Event::IntroWentBack),
+            Stage::Code { .. } | Stage::PinSetup { .. } => Some(Event::WentBackToLogin),
+            Stage::CompanyMenu(_) => Some(Event::WentBack),
+            _ => None,
+        }
+    }
+
     /// The open session (Home, CompanyMenu).
     pub fn open(&self) -> Option<&Open> {
         match self {
@@ -416,6 +428,33 @@ mod tests {
         for (stage, event) in cases {
             let before = stage.phase();
             assert_eq!(stage.on(event).phase(), before);
+        }
+    }
+
+    #[test]
+    fn the_back_button_goes_back_where_a_screen_has_a_back_and_nowhere_else() {
+        let code = Stage::Code {
+            challenge: Zeroizing::new("ch".into()),
+        };
+        let second_step = Stage::Starting
+            .on(started(false, None))
+            .on(Event::IntroAdvanced);
+        let cases: Vec<(Stage, Option<Phase>)> = vec![
+            (second_step, Some(Phase::Intro { step: 0 })),
+            (Stage::Starting.on(started(false, None)), None),
+            (code, Some(Phase::Login)),
+            (home().on(Event::MenuOpened), Some(Phase::Home)),
+            (home(), None),
+            (Stage::Login { notice: None }, None),
+            (Stage::Unlock { stored: stored() }, None),
+        ];
+        for (stage, after) in cases {
+            let before = stage.phase();
+            match (stage.back(), after) {
+                (Some(event), Some(after)) => assert_eq!(stage.on(event).phase(), after),
+                (None, None) => {}
+                (event, _) => panic!("{before:?}: back is {:?}", event.is_some()),
+            }
         }
     }
 

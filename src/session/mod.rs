@@ -24,7 +24,7 @@ pub use device::DeviceInfo;
 pub use heeros_api::Clock;
 pub use journey::INTRO_STEPS;
 pub use store::SessionStore;
-pub use vault::Vault;
+pub use vault::{LockDelay, Vault};
 
 /// Which screen the journey is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,8 @@ pub enum Notice {
     ChallengeExpired,
     /// The user logged out on this device: wiped.
     LoggedOut,
+    /// The user chose Renew now: wiped, a full login gives 90 new days.
+    Renewing,
 }
 
 /// What the user asked for. The UI sends these, one queue, in order; the
@@ -71,6 +73,7 @@ pub enum Intent {
     /// Skip (any step), or Get started on the last.
     FinishIntro,
     SetLanguage(Lang),
+    SetLockDelay(LockDelay),
     SubmitLogin {
         username: String,
         password: Zeroizing<String>,
@@ -91,6 +94,33 @@ pub enum Intent {
     /// Home or company menu → Unlock; the session leaves memory.
     Lock,
     Logout,
+    /// From day 80: log out here and log in again for a new 90 days.
+    Renew,
+    /// The phone's back button: the screen's own back, if it has one.
+    Back,
+    /// The app went to the background (or the desktop window lost the
+    /// focus): its content is covered, and the lock delay starts.
+    WentToBackground,
+    /// Back in front: Unlock if the lock delay has passed.
+    CameToForeground,
+}
+
+impl Intent {
+    /// Intents that may wait on the network or storage: the screen shows
+    /// itself busy meanwhile. The rest answer at once.
+    pub fn shows_busy(&self) -> bool {
+        !matches!(
+            self,
+            Intent::IntroNext
+                | Intent::IntroBack
+                | Intent::BackToLogin
+                | Intent::OpenCompanyMenu
+                | Intent::GoBack
+                | Intent::Back
+                | Intent::WentToBackground
+                | Intent::CameToForeground
+        )
+    }
 }
 
 impl std::fmt::Debug for Intent {
@@ -101,6 +131,7 @@ impl std::fmt::Debug for Intent {
                 return write!(f, "SubmitLogin({username:?}, ..)");
             }
             Intent::SetLanguage(lang) => return write!(f, "SetLanguage({lang:?})"),
+            Intent::SetLockDelay(delay) => return write!(f, "SetLockDelay({delay:?})"),
             Intent::SwitchCompany(id) => return write!(f, "SwitchCompany({id})"),
             Intent::SubmitCode(_) => "SubmitCode(..)",
             Intent::SetPin { .. } => "SetPin(..)",
@@ -114,6 +145,10 @@ impl std::fmt::Debug for Intent {
             Intent::GoBack => "GoBack",
             Intent::Lock => "Lock",
             Intent::Logout => "Logout",
+            Intent::Renew => "Renew",
+            Intent::Back => "Back",
+            Intent::WentToBackground => "WentToBackground",
+            Intent::CameToForeground => "CameToForeground",
         };
         f.write_str(name)
     }
@@ -130,6 +165,15 @@ pub struct Snapshot {
     /// Wrong PINs typed on this device since the user last opened the app
     /// (told on Home: someone else may have tried).
     pub failed_attempts_since_last_unlock: u32,
+    /// The login ends within 10 days (from day 80): Home and Unlock say when
+    /// and offer Renew now.
+    pub login_ending: bool,
+    /// The app is in the background: nothing private is shown (the app
+    /// switcher's picture shows only the cover).
+    pub covered: bool,
+    pub lock_delay: LockDelay,
+    /// The screen has a back of its own (where the phone's back button goes).
+    pub has_back: bool,
     /// An intent is being handled: buttons are disabled, a spinner shows.
     pub busy: bool,
     /// What went wrong with the last intent, for the current screen.
@@ -145,6 +189,10 @@ impl Snapshot {
             account: None,
             language,
             failed_attempts_since_last_unlock: 0,
+            login_ending: false,
+            covered: false,
+            lock_delay: LockDelay::default(),
+            has_back: false,
             busy: false,
             error: None,
         }
@@ -199,6 +247,23 @@ pub enum SessionError {
     /// The app is set up wrong (e.g. an API URL that is not https).
     #[error("configuration: {0}")]
     Config(String),
+}
+
+impl SessionError {
+    /// Whether what the user typed is wrong (the field is marked and the
+    /// user corrects it), rather than a fault of the connection, the server
+    /// or the phone (a neutral message with Try again).
+    pub fn is_about_the_input(&self) -> bool {
+        matches!(
+            self,
+            SessionError::InvalidCredentials
+                | SessionError::CodeInvalid { .. }
+                | SessionError::PinIncorrect { .. }
+                | SessionError::PinPolicy(_)
+                | SessionError::PinMismatch
+                | SessionError::MissingInput
+        )
+    }
 }
 
 impl From<vault::VaultError> for SessionError {

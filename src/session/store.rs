@@ -16,6 +16,7 @@
 //!   types, dropped (and so zeroized) on lock, logout, revocation, expiry.
 //! - never: the PIN, the password, the authenticator code.
 
+use chrono::{DateTime, Duration, Utc};
 use heeros_api::{normalize_code, ErrorCode, LoginRequest, LoginStep, Session, TotpRequest};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -24,7 +25,7 @@ use super::api_client::{ApiClient, ApiError};
 use super::device::DeviceInfo;
 use super::journey::{DeviceSession, Event, Stage};
 use super::pin::{self, KdfParams, UnlockSecret};
-use super::vault::{Preferences, StoredLogin, Vault, VaultError};
+use super::vault::{LockDelay, Preferences, StoredLogin, Vault, VaultError};
 use super::{Clock, Intent, Notice, SessionError, Snapshot};
 use crate::lang::Lang;
 
@@ -41,7 +42,13 @@ pub struct SessionStore {
     prefs: Preferences,
     /// What went wrong with the last intent sent through [`Self::send`].
     error: Option<SessionError>,
+    /// Since when the app has been in the background, if it is.
+    hidden_since: Option<DateTime<Utc>>,
 }
+
+/// From this many days before the end of the 90 days (day 80), Home and
+/// Unlock say when the login ends and offer Renew now.
+pub const RENEW_DAYS_BEFORE_END: i64 = 10;
 
 impl SessionStore {
     pub fn new(api: ApiClient, vault: Vault, device: DeviceInfo) -> Self {
@@ -54,6 +61,7 @@ impl SessionStore {
             stage: Stage::Starting,
             prefs: Preferences::default(),
             error: None,
+            hidden_since: None,
         }
     }
 
@@ -87,6 +95,10 @@ impl SessionStore {
                 .stage
                 .open()
                 .map_or(0, |open| open.failed_attempts),
+            login_ending: self.login_ending(),
+            covered: self.hidden_since.is_some(),
+            lock_delay: self.prefs.lock_delay,
+            has_back: self.stage.back().is_some(),
             busy: false,
             error: self.error.clone(),
         }
@@ -102,6 +114,7 @@ impl SessionStore {
             Intent::IntroBack => Ok(self.intro_back()),
             Intent::FinishIntro => self.finish_intro().await,
             Intent::SetLanguage(lang) => self.set_language(lang).await,
+            Intent::SetLockDelay(delay) => self.set_lock_delay(delay).await,
             Intent::SubmitLogin { username, password } => {
                 self.submit_login(&username, &password).await
             }
@@ -114,6 +127,10 @@ impl SessionStore {
             Intent::SwitchCompany(id) => self.switch_company(id).await,
             Intent::Lock => Ok(self.lock()),
             Intent::Logout => Ok(self.logout().await),
+            Intent::Renew => Ok(self.renew().await),
+            Intent::Back => Ok(self.back()),
+            Intent::WentToBackground => Ok(self.went_to_background()),
+            Intent::CameToForeground => Ok(self.came_to_foreground()),
         };
         self.error = result.err();
         self.snapshot()
@@ -223,13 +240,68 @@ impl SessionStore {
 
     /// Sets the UI language and keeps it in preferences.
     pub async fn set_language(&mut self, lang: Lang) -> Result<Snapshot, SessionError> {
+        self.change_preferences(|prefs| prefs.language = Some(lang))
+            .await
+    }
+
+    /// Sets how long the app may be in the background before it locks.
+    pub async fn set_lock_delay(&mut self, delay: LockDelay) -> Result<Snapshot, SessionError> {
+        self.change_preferences(|prefs| prefs.lock_delay = delay)
+            .await
+    }
+
+    /// Changes the preferences once they are saved.
+    async fn change_preferences(
+        &mut self,
+        change: impl FnOnce(&mut Preferences),
+    ) -> Result<Snapshot, SessionError> {
         let mut prefs = self.prefs.clone();
-        prefs.language = Some(lang);
+        change(&mut prefs);
         let to_save = prefs.clone();
         self.with_vault(move |v| v.save_preferences(&to_save))
             .await?;
         self.prefs = prefs;
         Ok(self.snapshot())
+    }
+
+    /// Whether the stored login ends within [`RENEW_DAYS_BEFORE_END`] days.
+    fn login_ending(&self) -> bool {
+        let stored = match &self.stage {
+            Stage::Unlock { stored } => stored,
+            Stage::Home(open) | Stage::CompanyMenu(open) => &open.stored,
+            _ => return false,
+        };
+        stored.account.login_expires_at - self.clock.now() <= Duration::days(RENEW_DAYS_BEFORE_END)
+    }
+
+    /// The phone's back button: the screen's own back, if it has one.
+    pub fn back(&mut self) -> Snapshot {
+        match self.stage.back() {
+            Some(Event::WentBackToLogin) => self.back_to_login(),
+            Some(event) => self.apply(event),
+            None => self.snapshot(),
+        }
+    }
+
+    /// The app went to the background: cover the content; with the lock
+    /// delay "at once", lock now.
+    pub fn went_to_background(&mut self) -> Snapshot {
+        self.hidden_since.get_or_insert(self.clock.now());
+        if self.prefs.lock_delay == LockDelay::AtOnce {
+            self.lock();
+        }
+        self.snapshot()
+    }
+
+    /// Back in front: locked if it was away for the lock delay or longer.
+    pub fn came_to_foreground(&mut self) -> Snapshot {
+        if let Some(since) = self.hidden_since.take() {
+            let away = self.clock.now() - since;
+            if away >= Duration::seconds(self.prefs.lock_delay.seconds()) {
+                self.lock();
+            }
+        }
+        self.snapshot()
     }
 
     /// User name + password. Answers: Code (the user has an authenticator),
@@ -449,6 +521,16 @@ impl SessionStore {
     /// effort, also offline), then wipe every stored user entry and show
     /// Login with [`Notice::LoggedOut`]. Preferences stay.
     pub async fn logout(&mut self) -> Snapshot {
+        self.revoke_and_wipe(Notice::LoggedOut).await
+    }
+
+    /// Renew now (from day 80): as a logout, but Login says a full login
+    /// gives 90 new days.
+    pub async fn renew(&mut self) -> Snapshot {
+        self.revoke_and_wipe(Notice::Renewing).await
+    }
+
+    async fn revoke_and_wipe(&mut self, notice: Notice) -> Snapshot {
         let pending_token = match &self.stage {
             Stage::PinSetup { session, .. } => Some(session.access.token.clone()),
             _ => None,
@@ -467,6 +549,6 @@ impl SessionStore {
             }
         };
         let _ = tokio::time::timeout(super::api_client::LOGOUT_TIMEOUT, revoke).await;
-        self.end_login(Notice::LoggedOut).await
+        self.end_login(notice).await
     }
 }

@@ -124,6 +124,40 @@ pub struct Preferences {
     /// picks one. An unknown stored code reads as `None`.
     #[serde(default, deserialize_with = "known_language")]
     pub language: Option<Lang>,
+    /// How long the app may stay in the background before it locks.
+    #[serde(default)]
+    pub lock_delay: LockDelay,
+}
+
+/// How long the app may be in the background (or the desktop window
+/// unfocused) before it asks for the PIN again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockDelay {
+    AtOnce,
+    #[default]
+    OneMinute,
+    FiveMinutes,
+    FifteenMinutes,
+}
+
+impl LockDelay {
+    /// Every choice, shortest first.
+    pub const ALL: [LockDelay; 4] = [
+        LockDelay::AtOnce,
+        LockDelay::OneMinute,
+        LockDelay::FiveMinutes,
+        LockDelay::FifteenMinutes,
+    ];
+
+    pub fn seconds(self) -> i64 {
+        match self {
+            LockDelay::AtOnce => 0,
+            LockDelay::OneMinute => 60,
+            LockDelay::FiveMinutes => 5 * 60,
+            LockDelay::FifteenMinutes => 15 * 60,
+        }
+    }
 }
 
 /// A stored language the app no longer has reads as "not chosen".

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use dioxus::prelude::*;
 use futures_util::StreamExt;
 
-use super::widgets::Splash;
+use super::widgets::{Cover, Splash};
 use super::{
     CodeScreen, CompanyMenuScreen, HomeScreen, IntroScreen, LoginScreen, PinSetupScreen,
     StartupFailedScreen, StartupFailure, UnlockScreen,
@@ -132,21 +132,78 @@ fn Journey(slot: StoreSlot) -> Element {
             };
             snapshot.set(store.send(Intent::Start).await);
             while let Some(intent) = rx.next().await {
-                snapshot.with_mut(|s| s.busy = true);
+                if intent.shows_busy() {
+                    snapshot.with_mut(|s| s.busy = true);
+                }
                 let next = store.send(intent).await;
                 snapshot.set(next);
             }
         }
     });
-    use_context_provider(|| AppState { snapshot, intents });
+    let app = use_context_provider(|| AppState { snapshot, intents });
+    use_page_events(app);
     rsx! { CurrentScreen {} }
+}
+
+/// Listens in the page for what the OS does to the app, and sends it as
+/// intents: the page hidden or the window unfocused (the app went to the
+/// background: phones report it to the webview as hidden) and shown again;
+/// the phone's back button, which pops a history entry that the page keeps
+/// only while the screen has a back of its own (Android's WebView leaves
+/// the app on back when there is no history).
+const PAGE_EVENTS_JS: &str = r#"
+let armed = false, ignore = 0;
+const hidden = () => dioxus.send("hidden");
+const shown = () => { if (!document.hidden) { dioxus.send("shown"); } };
+document.addEventListener("visibilitychange", () => document.hidden ? hidden() : shown());
+window.addEventListener("blur", hidden);
+window.addEventListener("focus", shown);
+window.addEventListener("popstate", () => {
+  if (ignore > 0) { ignore--; return; }
+  armed = false;
+  dioxus.send("back");
+});
+while (true) {
+  const wanted = await dioxus.recv();
+  if (wanted && !armed) { history.pushState({ heeros: true }, ""); armed = true; }
+  else if (!wanted && armed) { ignore++; armed = false; history.back(); }
+}
+"#;
+
+/// Runs [`PAGE_EVENTS_JS`] and keeps the page's history entry in step with
+/// whether the current screen has a back of its own.
+fn use_page_events(app: AppState) {
+    let page = use_hook(|| {
+        let page = document::eval(PAGE_EVENTS_JS);
+        let mut events = page;
+        spawn(async move {
+            while let Ok(event) = events.recv::<String>().await {
+                match event.as_str() {
+                    "hidden" => app.send(Intent::WentToBackground),
+                    "shown" => app.send(Intent::CameToForeground),
+                    "back" => app.send(Intent::Back),
+                    _ => {}
+                }
+            }
+        });
+        page
+    });
+    use_effect(move || {
+        let _ = page.send(app.snapshot.read().has_back);
+    });
 }
 
 /// The screen of the current phase.
 #[component]
 pub fn CurrentScreen() -> Element {
     let app = use_app();
-    let phase = app.snapshot.read().phase;
+    let (phase, covered) = {
+        let snapshot = app.snapshot.read();
+        (snapshot.phase, snapshot.covered)
+    };
+    if covered {
+        return rsx! { Cover {} };
+    }
     match phase {
         Phase::Starting => rsx! { Splash {} },
         Phase::Intro { step } => rsx! { IntroScreen { step } },

@@ -6,7 +6,9 @@ use dioxus::prelude::*;
 use heeros_api::{normalize_code, TOTP_DIGITS};
 use zeroize::Zeroizing;
 
-use super::widgets::{error_text, focus_on_mount, BackToLoginBar, ErrorBanner, SubmitButton};
+use super::widgets::{
+    focus_on_mount, invalid_for, BackToLoginBar, ErrorBanner, IntentError, SubmitButton,
+};
 use super::{form_text, use_app};
 use crate::session::Intent;
 
@@ -45,12 +47,6 @@ pub fn CodeScreen() -> Element {
     let busy = app.busy();
     let error = app.error();
     let mut paste_failed = use_signal(|| false);
-
-    let message = if paste_failed() {
-        Some(t.paste_failed.to_string())
-    } else {
-        error_text(t, error.clone(), t.missing_code)
-    };
 
     let mut send = move |code: Zeroizing<String>| {
         paste_failed.set(false);
@@ -101,7 +97,7 @@ pub fn CodeScreen() -> Element {
                                     maxlength: "9",
                                     placeholder: "123 456",
                                     aria_describedby: "code-tip",
-                                    aria_invalid: if error.is_some() { "true" } else { "false" },
+                                    aria_invalid: invalid_for(&error),
                                 }
                                 button {
                                     class: "btn btn-secondary input-button",
@@ -111,7 +107,11 @@ pub fn CodeScreen() -> Element {
                                 }
                             }
                         }
-                        ErrorBanner { message }
+                        if paste_failed() {
+                            ErrorBanner { message: t.paste_failed }
+                        } else {
+                            IntentError { error: error.clone(), missing: t.missing_code }
+                        }
                         SubmitButton { label: t.verify.to_string(), busy }
                     }
                 }

@@ -1,11 +1,12 @@
 //! Company menu: every company, the current one marked; tap selects
-//! (confirmed by the server). "Go back" top left, "Log out" at the bottom.
+//! (confirmed by the server). "Go back" top left; the lock delay setting;
+//! Lock, and "Log out" at the bottom, which first says what it clears.
 
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{ErrorBanner, Spinner};
-use crate::session::Intent;
+use super::widgets::{ConfirmDialog, IntentError, Spinner};
+use crate::session::{Intent, LockDelay};
 
 #[component]
 pub fn CompanyMenuScreen() -> Element {
@@ -21,6 +22,7 @@ pub fn CompanyMenuScreen() -> Element {
         .unwrap_or_default();
     let mut pending = use_signal(|| None::<i64>);
     let mut logging_out = use_signal(|| false);
+    let mut confirm_logout = use_signal(|| false);
 
     rsx! {
         div { class: "screen screen-menu",
@@ -76,18 +78,48 @@ pub fn CompanyMenuScreen() -> Element {
                         }
                     }
                 }
-                ErrorBanner { message: app.error().map(|e| t.error(&e)) }
+                IntentError {
+                    error: app.error(),
+                    missing: String::new(),
+                    on_retry: move |_| {
+                        if let Some(id) = pending() {
+                            app.send(Intent::SwitchCompany(id));
+                        }
+                    },
+                }
+                h2 { class: "section-title", "{t.settings}" }
+                // Radio buttons, not a <select>: a select's popup is a window
+                // of its own on the desktop, and would count as leaving the app.
+                fieldset { class: "choices", id: "lock-delay", disabled: busy,
+                    legend { "{t.lock_after}" }
+                    for delay in LockDelay::ALL {
+                        label { key: "{lock_delay_id(delay)}", class: "choice",
+                            input {
+                                r#type: "radio",
+                                name: "lock-delay",
+                                value: lock_delay_id(delay),
+                                checked: delay == snapshot.lock_delay,
+                                onchange: move |_| app.send(Intent::SetLockDelay(delay)),
+                            }
+                            span { "{t.lock_delay(delay)}" }
+                        }
+                    }
+                }
             }
-            footer { class: "actions",
+            footer { class: "actions actions-stack",
+                button {
+                    class: "btn btn-secondary",
+                    r#type: "button",
+                    disabled: busy,
+                    onclick: move |_| app.send(Intent::Lock),
+                    "{t.lock}"
+                }
                 button {
                     class: "btn btn-danger",
                     r#type: "button",
                     disabled: busy,
                     aria_busy: if logging_out() && busy { "true" } else { "false" },
-                    onclick: move |_| {
-                        logging_out.set(true);
-                        app.send(Intent::Logout);
-                    },
+                    onclick: move |_| confirm_logout.set(true),
                     if logging_out() && busy {
                         Spinner {}
                         span { "{t.logging_out}" }
@@ -96,6 +128,29 @@ pub fn CompanyMenuScreen() -> Element {
                     }
                 }
             }
+            if confirm_logout() {
+                ConfirmDialog {
+                    title: t.log_out_confirm_title.to_string(),
+                    body: t.log_out_confirm_body.to_string(),
+                    confirm_label: t.log_out.to_string(),
+                    on_confirm: move |_| {
+                        confirm_logout.set(false);
+                        logging_out.set(true);
+                        app.send(Intent::Logout);
+                    },
+                    on_cancel: move |_| confirm_logout.set(false),
+                }
+            }
         }
+    }
+}
+
+/// The form value of a lock delay choice.
+fn lock_delay_id(delay: LockDelay) -> &'static str {
+    match delay {
+        LockDelay::AtOnce => "0",
+        LockDelay::OneMinute => "60",
+        LockDelay::FiveMinutes => "300",
+        LockDelay::FifteenMinutes => "900",
     }
 }

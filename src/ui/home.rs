@@ -4,6 +4,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
+use super::widgets::RenewNote;
 use crate::i18n::Texts;
 use crate::lang::Lang;
 use crate::session::Intent;
@@ -59,6 +60,7 @@ pub fn HomeScreen() -> Element {
             }
             main { class: "content",
                 h1 { {Texts::fill(t.welcome, &first_name)} }
+                RenewNote {}
                 if snapshot.failed_attempts_since_last_unlock > 0 {
                     div { class: "banner banner-error", role: "alert",
                         span { class: "banner-icon", aria_hidden: "true", "!" }

@@ -4,7 +4,7 @@ use dioxus::prelude::*;
 
 use super::illustrations::intro_svg;
 use super::use_app;
-use super::widgets::{ErrorBanner, Spinner};
+use super::widgets::{IntentError, Spinner};
 use crate::i18n::Texts;
 use crate::session::{Intent, INTRO_STEPS};
 
@@ -37,7 +37,11 @@ pub fn IntroScreen(step: u8) -> Element {
                 }
                 h1 { class: "intro-title", "{text.title}" }
                 p { class: "intro-body", "{text.body}" }
-                ErrorBanner { message: app.error().map(|e| t.error(&e)) }
+                IntentError {
+                    error: app.error(),
+                    missing: String::new(),
+                    on_retry: move |_| app.send(Intent::FinishIntro),
+                }
             }
             footer { class: "actions",
                 div { class: "dots", role: "img", aria_label: "{step_label}",

@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{error_text, Brand, ErrorBanner, NoticeBanner, SubmitButton};
+use super::widgets::{invalid_for, Brand, IntentError, NoticeBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::lang::Lang;
 use crate::session::Intent;
@@ -15,10 +15,8 @@ pub fn LoginScreen() -> Element {
     let busy = app.busy();
     let notice = app.snapshot.read().notice;
     let error = app.error();
-    let invalid = if error.is_some() { "true" } else { "false" };
+    let invalid = invalid_for(&error);
     let mut show_password = use_signal(|| false);
-
-    let message = error_text(t, error, t.missing_login);
 
     let submit = move |evt: FormEvent| {
         evt.prevent_default();
@@ -83,7 +81,7 @@ pub fn LoginScreen() -> Element {
                                 }
                             }
                         }
-                        ErrorBanner { message }
+                        IntentError { error, missing: t.missing_login }
                         SubmitButton { label: t.log_in.to_string(), busy }
                     }
                 }

@@ -14,6 +14,7 @@ mod home;
 mod illustrations;
 mod intro;
 mod login;
+mod pin_pad;
 mod pin_setup;
 pub mod probe;
 mod shell;

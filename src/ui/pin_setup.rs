@@ -1,21 +1,13 @@
-//! PIN setup: type the PIN, type it again, Done.
+//! PIN setup: type the PIN on the pad, type it again, Done. A refused PIN
+//! (too simple, or the two differ) starts over from the first.
 
 use dioxus::prelude::*;
+use zeroize::Zeroizing;
 
-use super::widgets::{
-    error_text, focus_on_mount, use_reset_fields_on, BackToLoginBar, ErrorBanner, SubmitButton,
-};
-use super::{form_text, use_app};
+use super::pin_pad::PinPad;
+use super::use_app;
+use super::widgets::{BackToLoginBar, IntentError};
 use crate::session::{Intent, SessionError};
-
-/// Empties both PIN fields and puts the cursor in the first one.
-const RESET_JS: &str = r#"
-const form = document.getElementById("pin-form");
-if (form) { form.reset(); }
-const first = document.getElementById("pin");
-if (first) { first.focus(); }
-return true;
-"#;
 
 #[component]
 pub fn PinSetupScreen() -> Element {
@@ -23,66 +15,51 @@ pub fn PinSetupScreen() -> Element {
     let t = app.texts();
     let busy = app.busy();
     let error = app.error();
+    // Field state: the first PIN while the second is typed.
+    let mut first = use_signal(|| None::<Zeroizing<String>>);
 
-    // After a refused PIN, start over with empty fields.
-    use_reset_fields_on(
-        |e| matches!(e, SessionError::PinMismatch | SessionError::PinPolicy(_)),
-        RESET_JS,
+    // A refused PIN starts over from the first one.
+    use_effect(move || {
+        if matches!(
+            app.snapshot.read().error,
+            Some(SessionError::PinMismatch | SessionError::PinPolicy(_))
+        ) {
+            first.set(None);
+        }
+    });
+
+    let invalid = matches!(
+        error,
+        Some(SessionError::PinMismatch | SessionError::PinPolicy(_))
     );
-
-    let invalid = if error.is_some() { "true" } else { "false" };
-    let message = error_text(t, error, t.missing_pin);
-
-    let submit = move |evt: FormEvent| {
-        evt.prevent_default();
-        app.send(Intent::SetPin {
-            pin: form_text(&evt, "pin"),
-            repeat: form_text(&evt, "pin_repeat"),
-        });
-    };
+    let again = first.read().is_some();
 
     rsx! {
         div { class: "screen screen-pin",
             BackToLoginBar { busy }
             main { class: "content",
-                h1 { "{t.pin_setup_title}" }
+                h1 { if again { "{t.pin_again_title}" } else { "{t.pin_setup_title}" } }
                 p { class: "lead", "{t.pin_setup_lead}" }
-                form {
-                    id: "pin-form",
-                    class: "form",
-                    novalidate: true,
-                    onsubmit: submit,
-                    fieldset { disabled: busy,
-                        div { class: "field",
-                            label { r#for: "pin", "{t.pin_first}" }
-                            input {
-                                id: "pin",
-                                name: "pin",
-                                autofocus: true,
-                                onmounted: focus_on_mount,
-                                class: "input-pin",
-                                r#type: "password",
-                                inputmode: "numeric",
-                                autocomplete: "off",
-                                aria_describedby: "pin-rules",
-                                aria_invalid: invalid,
+                p { id: "pin-rules", class: "hint", "{t.pin_rules}" }
+                if !again {
+                    IntentError { error, missing: t.missing_pin }
+                }
+                if again {
+                    PinPad {
+                        label: t.pin_again.to_string(),
+                        submit_label: t.done.to_string(),
+                        on_submit: move |repeat| {
+                            if let Some(pin) = first.take() {
+                                app.send(Intent::SetPin { pin, repeat });
                             }
-                            p { id: "pin-rules", class: "hint", "{t.pin_rules}" }
-                        }
-                        div { class: "field",
-                            label { r#for: "pin_repeat", "{t.pin_again}" }
-                            input {
-                                id: "pin_repeat",
-                                name: "pin_repeat",
-                                class: "input-pin",
-                                r#type: "password",
-                                inputmode: "numeric",
-                                autocomplete: "off",
-                                aria_invalid: invalid,
-                            }
-                        }
-                        ErrorBanner { message }
-                        SubmitButton { label: t.done.to_string(), busy }
+                        },
+                    }
+                } else {
+                    PinPad {
+                        label: t.pin_first.to_string(),
+                        submit_label: t.next.to_string(),
+                        invalid,
+                        on_submit: move |pin| first.set(Some(pin)),
                     }
                 }
             }

@@ -1,21 +1,15 @@
-//! Unlock: a stored login exists; the PIN opens the app. A revoked or
+//! Unlock: a stored login exists; the PIN pad opens the app. A revoked or
 //! expired login comes back from the store as Login with a notice.
+//! Forgot PIN? logs out (after a confirmation); from day 80 the screen says
+//! when the login ends and offers Renew now.
 
 use dioxus::prelude::*;
 
-use super::widgets::{
-    error_text, focus_on_mount, use_reset_fields_on, Brand, ErrorBanner, SubmitButton,
-};
-use super::{form_text, use_app};
+use super::pin_pad::PinPad;
+use super::use_app;
+use super::widgets::{Brand, ConfirmDialog, ErrorBanner, FaultBanner, RenewNote};
 use crate::i18n::Texts;
 use crate::session::{Intent, SessionError};
-
-/// Empties the PIN field after a wrong PIN and puts the cursor back.
-const RESET_JS: &str = r#"
-const field = document.getElementById("unlock-pin");
-if (field) { field.value = ""; field.focus(); }
-return true;
-"#;
 
 #[component]
 pub fn UnlockScreen() -> Element {
@@ -24,24 +18,12 @@ pub fn UnlockScreen() -> Element {
     let busy = app.busy();
     let name = app.snapshot.read().user().map(|u| u.display_name.clone());
     let error = app.error();
+    let mut confirm_forgot = use_signal(|| false);
 
-    use_reset_fields_on(
-        |e| {
-            matches!(
-                e,
-                SessionError::PinIncorrect { .. } | SessionError::PinPolicy(_)
-            )
-        },
-        RESET_JS,
+    let invalid = matches!(
+        error,
+        Some(SessionError::PinIncorrect { .. } | SessionError::PinPolicy(_))
     );
-
-    let invalid = if error.is_some() { "true" } else { "false" };
-    let message = error_text(t, error, t.missing_pin);
-
-    let submit = move |evt: FormEvent| {
-        evt.prevent_default();
-        app.send(Intent::Unlock(form_text(&evt, "pin")));
-    };
 
     rsx! {
         div { class: "screen screen-unlock",
@@ -56,25 +38,48 @@ pub fn UnlockScreen() -> Element {
                     }
                 }
                 p { class: "lead", "{t.unlock_lead}" }
-                form { class: "form", novalidate: true, onsubmit: submit,
-                    fieldset { disabled: busy,
-                        div { class: "field",
-                            label { r#for: "unlock-pin", "{t.pin}" }
-                            input {
-                                id: "unlock-pin",
-                                name: "pin",
-                                class: "input-pin",
-                                r#type: "password",
-                                inputmode: "numeric",
-                                autocomplete: "off",
-                                autofocus: true,
-                                onmounted: focus_on_mount,
-                                aria_invalid: invalid,
-                            }
-                        }
-                        ErrorBanner { message }
-                        SubmitButton { label: t.unlock.to_string(), busy }
-                    }
+                RenewNote {}
+                match error {
+                    // The PIN is checked by the server: say that a connection
+                    // is needed; the PIN is typed again to try again.
+                    Some(SessionError::Offline) => rsx! {
+                        FaultBanner { message: t.unlock_offline, can_retry: false }
+                    },
+                    Some(SessionError::MissingInput) => rsx! { ErrorBanner { message: t.missing_pin } },
+                    Some(e) if e.is_about_the_input() => rsx! { ErrorBanner { message: t.error(&e) } },
+                    Some(e) => rsx! { FaultBanner { message: t.error(&e), can_retry: false } },
+                    None => rsx! {},
+                }
+                PinPad {
+                    label: t.pin.to_string(),
+                    submit_label: t.unlock.to_string(),
+                    invalid,
+                    on_submit: move |pin| app.send(Intent::Unlock(pin)),
+                }
+                button {
+                    class: "btn btn-text forgot-pin",
+                    r#type: "button",
+                    disabled: busy,
+                    onclick: move |_| confirm_forgot.set(true),
+                    "{t.forgot_pin}"
+                }
+            }
+            if confirm_forgot() {
+                ConfirmDialog {
+                    title: t.forgot_confirm_title.to_string(),
+                    body: t.forgot_confirm_body.to_string(),
+                    confirm_label: t.log_out.to_string(),
+                    on_confirm: move |_| {
+                        confirm_forgot.set(false);
+                        app.send(Intent::Logout);
+                    },
+                    on_cancel: move |_| {
+                        confirm_forgot.set(false);
+                        // Back to typing the PIN.
+                        spawn(async {
+                            let _ = document::eval("document.getElementById('pin-pad')?.focus()").await;
+                        });
+                    },
                 }
             }
         }

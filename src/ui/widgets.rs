@@ -3,6 +3,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
+use crate::i18n::Texts;
 use crate::session::{Intent, SessionError};
 
 /// A small spinning ring; decorative (the button text says what happens).
@@ -28,6 +29,75 @@ pub fn SubmitButton(label: String, busy: bool, #[props(default)] disabled: bool)
             }
             span { "{label}" }
         }
+    }
+}
+
+/// The error of the last intent, as the screen should show it: a mistake
+/// in what was typed as an [`ErrorBanner`] (and the caller marks the
+/// field), anything else — no connection, a server fault — as a neutral
+/// [`FaultBanner`] with Try again. `missing` says which fields were empty.
+#[component]
+pub fn IntentError(
+    error: Option<SessionError>,
+    missing: String,
+    /// Try again: resends through this; without it the button submits the
+    /// form it is in.
+    #[props(default)]
+    on_retry: Option<EventHandler<()>>,
+) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    match error {
+        None => rsx! {},
+        Some(SessionError::MissingInput) => rsx! { ErrorBanner { message: missing } },
+        Some(e) if e.is_about_the_input() => rsx! { ErrorBanner { message: t.error(&e) } },
+        Some(e) => rsx! { FaultBanner { message: t.error(&e), on_retry } },
+    }
+}
+
+/// A fault that is not the user's (no connection, the server): calm
+/// colours, and Try again (unless `can_retry` is false: then the message
+/// says what to do).
+#[component]
+pub fn FaultBanner(
+    message: String,
+    on_retry: Option<EventHandler<()>>,
+    #[props(default = true)] can_retry: bool,
+) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let busy = app.busy();
+    rsx! {
+        div { class: "banner banner-notice banner-fault", role: "alert",
+            span { class: "banner-icon", aria_hidden: "true", "i" }
+            div {
+                p { "{message}" }
+                match on_retry {
+                    _ if !can_retry => rsx! {},
+                    Some(retry) => rsx! {
+                        button {
+                            class: "btn btn-text",
+                            r#type: "button",
+                            disabled: busy,
+                            onclick: move |_| retry.call(()),
+                            "{t.try_again}"
+                        }
+                    },
+                    None => rsx! {
+                        button { class: "btn btn-text", r#type: "submit", disabled: busy, "{t.try_again}" }
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// Whether a field should be marked invalid for `error` ("true"/"false").
+pub fn invalid_for(error: &Option<SessionError>) -> &'static str {
+    if error.as_ref().is_some_and(SessionError::is_about_the_input) {
+        "true"
+    } else {
+        "false"
     }
 }
 
@@ -140,27 +210,105 @@ pub async fn focus_on_mount(event: MountedEvent) {
     let _ = event.set_focus(true).await;
 }
 
-/// Runs `reset_js` (empty the fields, focus the first) whenever the
-/// snapshot's error becomes one that `clears` says starts the typing over.
-pub fn use_reset_fields_on(clears: fn(&SessionError) -> bool, reset_js: &'static str) {
+/// Asks before something that cannot be undone (log out, forgot PIN,
+/// renew): what will happen, then Cancel or the action. A modal dialog for
+/// screen readers; the action button is red.
+#[component]
+pub fn ConfirmDialog(
+    title: String,
+    body: String,
+    confirm_label: String,
+    on_confirm: EventHandler<()>,
+    on_cancel: EventHandler<()>,
+) -> Element {
     let app = use_app();
-    use_effect(move || {
-        if app.snapshot.read().error.as_ref().is_some_and(clears) {
-            spawn(async move {
-                let _ = document::eval(reset_js).await;
-            });
+    let t = app.texts();
+    rsx! {
+        div { class: "dialog-backdrop",
+            div {
+                class: "dialog",
+                id: "confirm-dialog",
+                role: "alertdialog",
+                aria_modal: "true",
+                aria_labelledby: "confirm-title",
+                aria_describedby: "confirm-body",
+                h2 { id: "confirm-title", "{title}" }
+                p { id: "confirm-body", "{body}" }
+                div { class: "dialog-actions",
+                    button {
+                        class: "btn btn-secondary",
+                        r#type: "button",
+                        onmounted: focus_on_mount,
+                        onclick: move |_| on_cancel.call(()),
+                        "{t.cancel}"
+                    }
+                    button {
+                        class: "btn btn-danger-solid",
+                        r#type: "button",
+                        onclick: move |_| on_confirm.call(()),
+                        "{confirm_label}"
+                    }
+                }
+            }
         }
-    });
+    }
 }
 
-/// The words for a field error; `missing` for empty fields.
-pub fn error_text(
-    t: &crate::i18n::Texts,
-    error: Option<SessionError>,
-    missing: &str,
-) -> Option<String> {
-    error.map(|e| match e {
-        SessionError::MissingInput => missing.to_string(),
-        e => t.error(&e),
-    })
+/// What shows while the app is in the background: the logo on a plain
+/// page, so the app switcher's picture shows nothing private.
+#[component]
+pub fn Cover() -> Element {
+    rsx! {
+        div { class: "screen screen-centered cover", id: "cover",
+            main { class: "content content-centered",
+                Brand {}
+            }
+        }
+    }
+}
+
+/// From day 80 (the snapshot's `login_ending`): when the login ends, and
+/// Renew now — a full login for 90 new days, after a confirmation.
+#[component]
+pub fn RenewNote() -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let lang = app.lang();
+    let busy = app.busy();
+    let mut confirm = use_signal(|| false);
+    let snapshot = app.snapshot.read();
+    let (true, Some(account)) = (snapshot.login_ending, snapshot.account.as_ref()) else {
+        return rsx! {};
+    };
+    let ends = Texts::fill(
+        t.login_ends,
+        super::home::format_date(lang, account.login_expires_at),
+    );
+    rsx! {
+        div { class: "banner banner-notice renew-note", role: "status",
+            span { class: "banner-icon", aria_hidden: "true", "i" }
+            div {
+                p { "{ends}" }
+                button {
+                    class: "btn btn-text",
+                    r#type: "button",
+                    disabled: busy,
+                    onclick: move |_| confirm.set(true),
+                    "{t.renew_now}"
+                }
+            }
+        }
+        if confirm() {
+            ConfirmDialog {
+                title: t.renew_confirm_title.to_string(),
+                body: t.renew_confirm_body.to_string(),
+                confirm_label: t.renew_now.to_string(),
+                on_confirm: move |_| {
+                    confirm.set(false);
+                    app.send(Intent::Renew);
+                },
+                on_cancel: move |_| confirm.set(false),
+            }
+        }
+    }
 }

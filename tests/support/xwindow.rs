@@ -349,6 +349,47 @@ impl App {
         self.enter();
     }
 
+    /// Takes the keyboard focus away from the window (to the root window),
+    /// as another app in front would; the window stays on the screen.
+    pub fn unfocus(&self) {
+        // The pointer leaves first: GTK takes a focus change to the root
+        // window as real only once the pointer is outside the window.
+        let g = self.geometry();
+        xdo(&[
+            "mousemove",
+            &(g.x + g.width + 20).to_string(),
+            &(g.y + g.height + 20).to_string(),
+        ]);
+        let root = xdo(&["search", "--maxdepth", "0", ""]);
+        xdo(&[
+            "windowfocus",
+            "--sync",
+            root.lines().next().unwrap_or_default(),
+        ]);
+        pause_ms(300);
+    }
+
+    /// Gives the window the keyboard focus back.
+    pub fn refocus(&self) {
+        xdo(&["windowfocus", "--sync", &self.window]);
+        pause_ms(300);
+    }
+
+    /// Hides the window (unmapped: minimised, as far as the page can tell:
+    /// it is hidden and has lost the focus). The page answers no probe
+    /// queries until [`App::show`].
+    pub fn hide(&self) {
+        xdo(&["windowunmap", "--sync", &self.window]);
+        pause_ms(300);
+    }
+
+    /// Shows the window again and gives it the keyboard focus.
+    pub fn show(&self) {
+        xdo(&["windowmap", "--sync", &self.window]);
+        xdo(&["windowfocus", "--sync", &self.window]);
+        pause_ms(300);
+    }
+
     pub fn enter(&self) {
         xdo(&["key", "Return"]);
     }
