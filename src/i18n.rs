@@ -170,6 +170,12 @@ pub struct Texts {
     pub unlock_offline: &'static str,
     pub pin_again_title: &'static str,
 
+    pub change_pin: &'static str,
+    pub change_pin_title: &'static str,
+    pub change_pin_current: &'static str,
+    pub change_pin_new: &'static str,
+    pub pin_changed: &'static str,
+
     // Start-up failure
     pub startup_failed_title: &'static str,
     pub startup_storage: &'static str,
@@ -411,6 +417,12 @@ pub static EN: Texts = Texts {
     unlock_offline: "Opening Heeros Mobile needs a connection to Heeros. Check your connection and try again.",
     pin_again_title: "Type the same PIN code again",
 
+    change_pin: "Change PIN code",
+    change_pin_title: "Change your PIN code",
+    change_pin_current: "Current PIN code",
+    change_pin_new: "New PIN code",
+    pin_changed: "Your PIN code has been changed.",
+
     startup_failed_title: "Heeros Mobile cannot start",
     startup_storage: "The secure storage of this device is not available, so Heeros Mobile cannot keep your login safe. On a Linux desktop, start a Secret Service (for example GNOME Keyring) and open the app again.",
     startup_other: "Heeros Mobile could not start.",
@@ -559,6 +571,12 @@ pub static FI: Texts = Texts {
     lock_15_min: "15 minuuttia",
     unlock_offline: "Heeros Mobilen avaaminen vaatii yhteyden Heerokseen. Tarkista verkkoyhteys ja yritä uudelleen.",
     pin_again_title: "Anna sama PIN-koodi uudelleen",
+
+    change_pin: "Vaihda PIN-koodi",
+    change_pin_title: "Vaihda PIN-koodisi",
+    change_pin_current: "Nykyinen PIN-koodi",
+    change_pin_new: "Uusi PIN-koodi",
+    pin_changed: "PIN-koodisi on vaihdettu.",
 
     startup_failed_title: "Heeros Mobile ei käynnisty",
     startup_storage: "Laitteen suojattu tallennustila ei ole käytettävissä, joten Heeros Mobile ei voi säilyttää kirjautumistasi turvallisesti. Käynnistä Linux-työpöydällä Secret Service (esimerkiksi GNOME Keyring) ja avaa sovellus uudelleen.",

@@ -11,10 +11,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use heeros_api::Account;
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::vault::{LOGIN_KEY, PREFERENCES_KEY};
-use heeros_mobile::session::LockDelay;
 use heeros_mobile::session::{
     ApiClient, DeviceInfo, Notice, Phase, PinProblem, SessionError, SessionStore, Snapshot, Vault,
 };
+use heeros_mobile::session::{Intent, LockDelay};
 use heeros_server::demo::DemoLogin;
 use heeros_server::testing::spawn_demo;
 use heeros_server::{admin, totp, Clock, Running};
@@ -999,4 +999,51 @@ async fn the_back_button_goes_back_where_the_screen_has_one() {
     assert!(!app.snapshot().has_back);
     assert!(app.open_company_menu().has_back);
     assert_eq!(app.back().phase, Phase::Home, "the menu's Go back");
+}
+
+#[tokio::test]
+async fn change_pin_proves_the_old_pin_counts_wrong_ones_and_rewraps_nothing_else() {
+    const NEW_PIN: &str = "8642";
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    let before = w.vault.load_login().unwrap().unwrap();
+    app.open_company_menu();
+    assert_eq!(
+        app.send(Intent::OpenChangePin).await.phase,
+        Phase::ChangePin
+    );
+
+    // A wrong old PIN counts like a wrong unlock.
+    let err = app
+        .change_pin(OTHER_PIN, NEW_PIN, NEW_PIN)
+        .await
+        .unwrap_err();
+    assert_eq!(err, SessionError::PinIncorrect { attempts_left: 4 });
+    // A refused new PIN costs no attempt and changes nothing.
+    let err = app.change_pin(PIN, "1234", "1234").await.unwrap_err();
+    assert_eq!(err, SessionError::PinPolicy(PinProblem::Sequence));
+    let err = app.change_pin(PIN, NEW_PIN, "8643").await.unwrap_err();
+    assert_eq!(err, SessionError::PinMismatch);
+    assert_eq!(w.vault.load_login().unwrap().unwrap(), before);
+
+    let snap = app.change_pin(PIN, NEW_PIN, NEW_PIN).await.unwrap();
+    assert_eq!(snap.phase, Phase::CompanyMenu);
+    assert!(snap.pin_changed);
+    let after = w.vault.load_login().unwrap().unwrap();
+    assert_eq!(after.device_id, before.device_id, "the same device session");
+    assert_eq!(after.account, before.account);
+    assert_ne!(after.salt, before.salt, "a new salt");
+    assert_ne!(after.wrapped_secret, before.wrapped_secret);
+    drop(app);
+
+    // Relaunch: the new PIN opens, the old one is just a wrong PIN.
+    let mut app = w.app();
+    app.start().await.unwrap();
+    let err = app.unlock(PIN).await.unwrap_err();
+    assert_eq!(
+        err,
+        SessionError::PinIncorrect { attempts_left: 4 },
+        "the right old PIN reset the count; the old PIN is wrong now"
+    );
+    assert_eq!(app.unlock(NEW_PIN).await.unwrap().phase, Phase::Home);
 }

@@ -65,6 +65,8 @@ pub enum Stage {
     Home(Open),
     /// Unlocked: the company menu over the home view.
     CompanyMenu(Open),
+    /// Unlocked: a new PIN (the old one proved first), from the menu.
+    ChangePin(Open),
 }
 
 /// What happened: the outcome of an effect, or a step that needs none.
@@ -107,6 +109,9 @@ pub enum Event {
     LoginUpdated(StoredLogin),
     MenuOpened,
     WentBack,
+    ChangePinOpened,
+    /// The PIN was changed (the login rewrapped and stored), or not.
+    ChangePinClosed,
     /// The app locked: back to Unlock, the session dropped.
     Locked,
     /// The login is over here (logged out, revoked, expired, a dead
@@ -180,8 +185,15 @@ impl Stage {
                 S::CompanyMenu(Open { stored, ..open })
             }
             (S::Home(open), E::MenuOpened) => S::CompanyMenu(open),
+            (S::CompanyMenu(open), E::ChangePinOpened) => S::ChangePin(open),
+            (S::ChangePin(open), E::ChangePinClosed) => S::CompanyMenu(open),
+            (S::ChangePin(open), E::LoginUpdated(stored)) => S::ChangePin(Open { stored, ..open }),
+            (S::ChangePin(mut open), E::AccessRenewed(access)) => {
+                open.session.access = access;
+                S::ChangePin(open)
+            }
             (S::CompanyMenu(open), E::WentBack) => S::Home(open),
-            (S::Home(open) | S::CompanyMenu(open), E::Locked) => S::Unlock {
+            (S::Home(open) | S::CompanyMenu(open) | S::ChangePin(open), E::Locked) => S::Unlock {
                 stored: open.stored,
             },
             (_, E::Ended(notice)) => S::Login {
@@ -203,6 +215,7 @@ impl Stage {
             Stage::Unlock { .. } => Phase::Unlock,
             Stage::Home(_) => Phase::Home,
             Stage::CompanyMenu(_) => Phase::CompanyMenu,
+            Stage::ChangePin(_) => Phase::ChangePin,
         }
     }
 
@@ -220,7 +233,9 @@ impl Stage {
             Stage::Intro { stored, .. } => stored.as_ref().map(|s| &s.account),
             Stage::PinSetup { account, .. } => Some(account),
             Stage::Unlock { stored } => Some(&stored.account),
-            Stage::Home(open) | Stage::CompanyMenu(open) => Some(&open.stored.account),
+            Stage::Home(open) | Stage::CompanyMenu(open) | Stage::ChangePin(open) => {
+                Some(&open.stored.account)
+            }
             Stage::Starting | Stage::Login { .. } | Stage::Code { .. } => None,
         }
     }
@@ -233,14 +248,15 @@ impl Stage {
             Stage::Intro { step, .. } if *step > 0 => Some(Event::IntroWentBack),
             Stage::Code { .. } | Stage::PinSetup { .. } => Some(Event::WentBackToLogin),
             Stage::CompanyMenu(_) => Some(Event::WentBack),
+            Stage::ChangePin(_) => Some(Event::ChangePinClosed),
             _ => None,
         }
     }
 
-    /// The open session (Home, CompanyMenu).
+    /// The open session (Home, CompanyMenu, ChangePin).
     pub fn open(&self) -> Option<&Open> {
         match self {
-            Stage::Home(open) | Stage::CompanyMenu(open) => Some(open),
+            Stage::Home(open) | Stage::CompanyMenu(open) | Stage::ChangePin(open) => Some(open),
             _ => None,
         }
     }

@@ -44,6 +44,8 @@ pub enum Phase {
     Unlock,
     Home,
     CompanyMenu,
+    /// Old PIN, new PIN twice.
+    ChangePin,
 }
 
 /// Why the Login screen is shown, when it is not a plain first login.
@@ -91,6 +93,15 @@ pub enum Intent {
     /// Company menu → Home.
     GoBack,
     SwitchCompany(i64),
+    /// Company menu → Change PIN.
+    OpenChangePin,
+    /// The old PIN (proved by the server, counted like an unlock), the new
+    /// one twice.
+    ChangePin {
+        old: Zeroizing<String>,
+        new: Zeroizing<String>,
+        repeat: Zeroizing<String>,
+    },
     /// Home or company menu → Unlock; the session leaves memory.
     Lock,
     Logout,
@@ -117,6 +128,7 @@ impl Intent {
                 | Intent::OpenCompanyMenu
                 | Intent::GoBack
                 | Intent::Back
+                | Intent::OpenChangePin
                 | Intent::WentToBackground
                 | Intent::CameToForeground
         )
@@ -136,6 +148,8 @@ impl std::fmt::Debug for Intent {
             Intent::SubmitCode(_) => "SubmitCode(..)",
             Intent::SetPin { .. } => "SetPin(..)",
             Intent::Unlock(_) => "Unlock(..)",
+            Intent::ChangePin { .. } => "ChangePin(..)",
+            Intent::OpenChangePin => "OpenChangePin",
             Intent::Start => "Start",
             Intent::IntroNext => "IntroNext",
             Intent::IntroBack => "IntroBack",
@@ -174,6 +188,8 @@ pub struct Snapshot {
     pub lock_delay: LockDelay,
     /// The screen has a back of its own (where the phone's back button goes).
     pub has_back: bool,
+    /// The last intent changed the PIN.
+    pub pin_changed: bool,
     /// An intent is being handled: buttons are disabled, a spinner shows.
     pub busy: bool,
     /// What went wrong with the last intent, for the current screen.
@@ -193,6 +209,7 @@ impl Snapshot {
             covered: false,
             lock_delay: LockDelay::default(),
             has_back: false,
+            pin_changed: false,
             busy: false,
             error: None,
         }

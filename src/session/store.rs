@@ -44,6 +44,8 @@ pub struct SessionStore {
     error: Option<SessionError>,
     /// Since when the app has been in the background, if it is.
     hidden_since: Option<DateTime<Utc>>,
+    /// The last intent changed the PIN (the menu says so once).
+    pin_changed: bool,
 }
 
 /// From this many days before the end of the 90 days (day 80), Home and
@@ -62,6 +64,7 @@ impl SessionStore {
             prefs: Preferences::default(),
             error: None,
             hidden_since: None,
+            pin_changed: false,
         }
     }
 
@@ -99,6 +102,7 @@ impl SessionStore {
             covered: self.hidden_since.is_some(),
             lock_delay: self.prefs.lock_delay,
             has_back: self.stage.back().is_some(),
+            pin_changed: self.pin_changed,
             busy: false,
             error: self.error.clone(),
         }
@@ -108,6 +112,7 @@ impl SessionStore {
     /// same one with the error in [`Snapshot::error`].
     pub async fn send(&mut self, intent: Intent) -> Snapshot {
         self.error = None;
+        self.pin_changed = false;
         let result = match intent {
             Intent::Start => self.start().await,
             Intent::IntroNext => self.intro_next().await,
@@ -125,6 +130,8 @@ impl SessionStore {
             Intent::OpenCompanyMenu => Ok(self.open_company_menu()),
             Intent::GoBack => Ok(self.go_back()),
             Intent::SwitchCompany(id) => self.switch_company(id).await,
+            Intent::OpenChangePin => Ok(self.apply(Event::ChangePinOpened)),
+            Intent::ChangePin { old, new, repeat } => self.change_pin(&old, &new, &repeat).await,
             Intent::Lock => Ok(self.lock()),
             Intent::Logout => Ok(self.logout().await),
             Intent::Renew => Ok(self.renew().await),
@@ -266,9 +273,9 @@ impl SessionStore {
 
     /// Whether the stored login ends within [`RENEW_DAYS_BEFORE_END`] days.
     fn login_ending(&self) -> bool {
-        let stored = match &self.stage {
-            Stage::Unlock { stored } => stored,
-            Stage::Home(open) | Stage::CompanyMenu(open) => &open.stored,
+        let stored = match (&self.stage, self.stage.open()) {
+            (Stage::Unlock { stored }, _) => stored,
+            (_, Some(open)) => &open.stored,
             _ => return false,
         };
         stored.account.login_expires_at - self.clock.now() <= Duration::days(RENEW_DAYS_BEFORE_END)
@@ -483,6 +490,54 @@ impl SessionStore {
     /// CompanyMenu -> Home (Go back).
     pub fn go_back(&mut self) -> Snapshot {
         self.apply(Event::WentBack)
+    }
+
+    /// Change PIN: the old PIN proves itself like an unlock (the server
+    /// counts a wrong one; the 5th revokes), then the same unlock secret is
+    /// wrapped with the new PIN and a new salt. Nothing else changes.
+    pub async fn change_pin(
+        &mut self,
+        old: &str,
+        new: &str,
+        repeat: &str,
+    ) -> Result<Snapshot, SessionError> {
+        let Stage::ChangePin(open) = &self.stage else {
+            return Ok(self.snapshot());
+        };
+        let stored = open.stored.clone();
+        if old.is_empty() || new.is_empty() || repeat.is_empty() {
+            return Err(SessionError::MissingInput);
+        }
+        pin::check_pin(new).map_err(SessionError::PinPolicy)?;
+        if new != repeat {
+            return Err(SessionError::PinMismatch);
+        }
+        pin::check_shape(old).map_err(SessionError::PinPolicy)?;
+        let candidate =
+            pin::unwrap_with_pin(&stored.wrapped()?, old, &stored.salt_bytes()?, stored.kdf)
+                .await?;
+        let unlocked = match self.api.unlock_with(&stored.device_id, &candidate).await {
+            Ok(unlocked) => unlocked,
+            Err(e) => return self.failed(e).await,
+        };
+        let salt = pin::new_salt();
+        let wrapped = pin::wrap_with_pin(&candidate, new, &salt, self.kdf).await?;
+        let rewrapped = StoredLogin {
+            wrapped_secret: StoredLogin::encode_wrapped(&wrapped),
+            salt: StoredLogin::encode_salt(&salt),
+            kdf: self.kdf,
+            account: unlocked.account,
+            ..stored
+        };
+        let to_save = rewrapped.clone();
+        self.with_vault(move |v| v.save_login(&to_save)).await?;
+        self.apply(Event::AccessRenewed(access_of(
+            unlocked.access_token,
+            unlocked.access_expires_at,
+        )));
+        self.apply(Event::LoginUpdated(rewrapped));
+        self.pin_changed = true;
+        Ok(self.apply(Event::ChangePinClosed))
     }
 
     /// Home/CompanyMenu -> Unlock: the unlock secret and the access token

@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 
 use super::widgets::{Cover, Splash};
 use super::{
-    CodeScreen, CompanyMenuScreen, HomeScreen, IntroScreen, LoginScreen, PinSetupScreen,
-    StartupFailedScreen, StartupFailure, UnlockScreen,
+    ChangePinScreen, CodeScreen, CompanyMenuScreen, HomeScreen, IntroScreen, LoginScreen,
+    PinSetupScreen, StartupFailedScreen, StartupFailure, UnlockScreen,
 };
 use crate::i18n::Texts;
 use crate::lang::Lang;
@@ -213,5 +213,6 @@ pub fn CurrentScreen() -> Element {
         Phase::Unlock => rsx! { UnlockScreen {} },
         Phase::Home => rsx! { HomeScreen {} },
         Phase::CompanyMenu => rsx! { CompanyMenuScreen {} },
+        Phase::ChangePin => rsx! { ChangePinScreen {} },
     }
 }

@@ -5,7 +5,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{ConfirmDialog, IntentError, Spinner};
+use super::widgets::{ConfirmDialog, IntentError, NoticeBanner, Spinner};
 use crate::session::{Intent, LockDelay};
 
 #[component]
@@ -88,6 +88,16 @@ pub fn CompanyMenuScreen() -> Element {
                     },
                 }
                 h2 { class: "section-title", "{t.settings}" }
+                if snapshot.pin_changed {
+                    NoticeBanner { message: t.pin_changed }
+                }
+                button {
+                    class: "btn btn-secondary settings-button",
+                    r#type: "button",
+                    disabled: busy,
+                    onclick: move |_| app.send(Intent::OpenChangePin),
+                    "{t.change_pin}"
+                }
                 // Radio buttons, not a <select>: a select's popup is a window
                 // of its own on the desktop, and would count as leaving the app.
                 fieldset { class: "choices", id: "lock-delay", disabled: busy,

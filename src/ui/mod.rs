@@ -8,6 +8,7 @@
 //! screen component; everything else is in the snapshot.
 
 mod app;
+mod change_pin;
 mod code;
 mod company_menu;
 mod home;
@@ -24,6 +25,7 @@ mod unlock;
 mod widgets;
 
 pub use app::{provide_app_state, use_app, App, AppState, Boot, CurrentScreen, StoreSlot};
+pub use change_pin::ChangePinScreen;
 pub use code::CodeScreen;
 pub use company_menu::CompanyMenuScreen;
 pub use home::HomeScreen;
