@@ -23,6 +23,18 @@ pub fn device(id: &str) -> &str {
     &id[..end]
 }
 
+/// A device session ended (and with it its tokens): logout, admin, the
+/// 5th wrong PIN, expiry, a newer login beyond the cap, an admin remedy.
+pub fn device_revoked(device_id: &str, reason: &str) {
+    tracing::warn!(
+        target: "heeros::security",
+        event = "device_revoked",
+        device = %device(device_id),
+        reason,
+        "device session ended"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 //! The HTTP surface of wire contract v1: thin handlers that parse, call
-//! `auth`, and map `ApiError` to `{"error", "message"}` answers.
+//! `auth`, and map `Rejection` to `{"error", "message"}` answers.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
@@ -20,9 +20,9 @@ use heeros_api::{
 use serde::de::DeserializeOwned;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::auth::{self, Auth, Caller};
+use crate::auth::{Auth, Caller};
 use crate::clock::Clock;
-use crate::error::ApiError;
+use crate::error::Rejection;
 
 /// Everything a request handler may touch.
 #[derive(Clone)]
@@ -53,8 +53,8 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ME, get(me))
         .route(paths::ME_COMPANY, put(switch_company))
         .route(paths::LOGOUT, post(logout))
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .fallback(|| async { Rejection::NotFound })
+        .method_not_allowed_fallback(|| async { Rejection::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -75,7 +75,7 @@ async fn limit_headers(req: Request, next: Next) -> Response {
         .map(|(k, v)| k.as_str().len() + v.len() + 4)
         .sum();
     if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
-        return ApiError::HeadersTooLarge.into_response();
+        return Rejection::HeadersTooLarge.into_response();
     }
     next.run(req).await
 }
@@ -109,25 +109,26 @@ async fn error_body_for_bare_errors(response: Response) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let code = self.code();
         match &self {
-            ApiError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            ApiError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            Rejection::Internal(detail) => tracing::error!(%detail, "internal error"),
+            Rejection::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
             _ => {}
         }
         let mut body = ErrorBody::new(code);
         let mut retry_after = None;
         match self {
-            ApiError::RateLimited { retry_after_s } => {
+            Rejection::RateLimited { retry_after_s } => {
                 body.retry_after_s = Some(retry_after_s);
                 retry_after = Some(retry_after_s);
             }
-            ApiError::TotpInvalid { attempts_left } | ApiError::PinIncorrect { attempts_left } => {
+            Rejection::TotpInvalid { attempts_left }
+            | Rejection::PinIncorrect { attempts_left } => {
                 body.attempts_left = Some(attempts_left);
             }
-            ApiError::Unavailable(_) => retry_after = Some(2),
+            Rejection::Unavailable(_) => retry_after = Some(2),
             _ => {}
         }
         let status =
@@ -151,7 +152,7 @@ where
     T: DeserializeOwned,
     S: Send + Sync,
 {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
@@ -161,12 +162,12 @@ where
     }
 }
 
-fn reject(rejection: JsonRejection) -> ApiError {
+fn reject(rejection: JsonRejection) -> Rejection {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::PayloadTooLarge
+        Rejection::PayloadTooLarge
     } else {
         // The serde message names the field, never echoes the value.
-        ApiError::BadRequest(rejection.body_text())
+        Rejection::BadRequest(rejection.body_text())
     }
 }
 
@@ -222,9 +223,9 @@ pub fn client_ip(socket: IpAddr, headers: &HeaderMap, hops: usize) -> IpAddr {
 }
 
 impl FromRequestParts<AppState> for ClientAddr {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
         let socket = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -240,9 +241,9 @@ impl FromRequestParts<AppState> for ClientAddr {
 pub struct LoginBody(pub LoginRequest, pub Zeroizing<String>);
 
 impl<S: Send + Sync> FromRequest<S> for LoginBody {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, Rejection> {
         let json_content = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -250,20 +251,20 @@ impl<S: Send + Sync> FromRequest<S> for LoginBody {
             .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
+                Rejection::PayloadTooLarge
             } else {
-                ApiError::BadRequest(r.body_text())
+                Rejection::BadRequest(r.body_text())
             }
         })?;
         if !json_content {
             wipe(bytes);
-            return Err(ApiError::BadRequest(
+            return Err(Rejection::BadRequest(
                 "Expected request with `Content-Type: application/json`".into(),
             ));
         }
         let parsed = serde_json::from_slice::<LoginRequest>(&bytes);
         wipe(bytes);
-        let mut req = parsed.map_err(|e| ApiError::BadRequest(without_input(&e)))?;
+        let mut req = parsed.map_err(|e| Rejection::BadRequest(without_input(&e)))?;
         let password = Zeroizing::new(std::mem::take(&mut req.password));
         Ok(LoginBody(req, password))
     }
@@ -294,9 +295,9 @@ fn without_input(e: &serde_json::Error) -> String {
 }
 
 impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -304,12 +305,12 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
-        auth::authenticate(&state.auth.db, token, state.clock.now()).await
+            .ok_or(Rejection::Unauthorized)?;
+        state.auth.authenticate(token, state.clock.now()).await
     }
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+async fn healthz(State(state): State<AppState>) -> Result<&'static str, Rejection> {
     state.auth.db.ping().await?;
     Ok("ok")
 }
@@ -318,7 +319,7 @@ async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     LoginBody(req, password): LoginBody,
-) -> Result<Json<LoginStep>, ApiError> {
+) -> Result<Json<LoginStep>, Rejection> {
     let now = state.clock.now();
     state
         .auth
@@ -330,7 +331,7 @@ async fn login(
 async fn login_totp(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<TotpRequest>,
-) -> Result<Json<LoginStep>, ApiError> {
+) -> Result<Json<LoginStep>, Rejection> {
     state
         .auth
         .login_totp(req, state.clock.now())
@@ -341,28 +342,28 @@ async fn login_totp(
 async fn unlock(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<UnlockRequest>,
-) -> Result<Json<Unlocked>, ApiError> {
-    auth::unlock(&state.auth.db, &state.auth.checks, req, state.clock.now())
-        .await
-        .map(Json)
+) -> Result<Json<Unlocked>, Rejection> {
+    state.auth.unlock(req, state.clock.now()).await.map(Json)
 }
 
-async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
-    auth::me(&state.auth.db, caller.user_id).await.map(Json)
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, Rejection> {
+    state.auth.me(&caller).await.map(Json)
 }
 
 async fn switch_company(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<CompanyRequest>,
-) -> Result<Json<CompanyChanged>, ApiError> {
-    auth::switch_company(&state.auth.db, &caller, req.company_id)
+) -> Result<Json<CompanyChanged>, Rejection> {
+    state
+        .auth
+        .switch_company(&caller, req.company_id)
         .await
         .map(Json)
 }
 
-async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
-    auth::logout(&state.auth.db, &caller, state.clock.now()).await?;
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Rejection> {
+    state.auth.logout(&caller, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
