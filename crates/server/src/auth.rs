@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use heeros_api::{
-    normalize_code, Company, CompanyChanged, LoginRequest, LoginStep, Me, Session, TotpRequest,
-    UnlockRequest, Unlocked, User, ACCESS_TOKEN_MINUTES, CHALLENGE_MINUTES, LOGIN_LIFETIME_DAYS,
-    MAX_TOTP_ATTEMPTS, MAX_UNLOCK_FAILURES, UNLOCK_SECRET_LEN,
+    normalize_code, Company, CompanyChanged, DeviceInfo, DeviceList, LoginRequest, LoginStep, Me,
+    Session, TokenRequest, Tokens, TotpRequest, UnlockRequest, Unlocked, User,
+    ACCESS_TOKEN_MINUTES, CHALLENGE_MINUTES, LOGIN_LIFETIME_DAYS, MAX_TOTP_ATTEMPTS,
+    MAX_UNLOCK_FAILURES, REFRESH_IDLE_HOURS, UNLOCK_SECRET_LEN,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -72,6 +73,9 @@ pub struct Auth {
 pub struct Caller {
     pub user_id: i64,
     pub device_id: String,
+    /// The unlock (or login) its access token came from: `POST /v1/lock`
+    /// ends this one's tokens.
+    pub unlock_id: String,
 }
 
 fn at(secs: i64) -> DateTime<Utc> {
@@ -284,8 +288,10 @@ impl Auth {
                 superseded.push(old);
             }
         }
+        // The login's access token is a family of its own (no refresh
+        // token: the app sets its PIN and unlocks).
         let (access_token, access_expires_at) =
-            issue_access_token(&mut tx, &device_id, now).await?;
+            issue_access_token(&mut tx, &device_id, &secrets::random_token(16), now).await?;
         tx.commit().await?;
         for old in &superseded {
             audit::device_revoked(old, "superseded");
@@ -377,8 +383,17 @@ impl Auth {
         }
         // A device collects one token per unlock: the dead ones go here.
         db::tokens::delete_expired_by_device(&mut *tx, &req.device_id, now_s).await?;
+        let unlock_id = secrets::random_token(16);
         let (access_token, access_expires_at) =
-            issue_access_token(&mut tx, &req.device_id, now).await?;
+            issue_access_token(&mut tx, &req.device_id, &unlock_id, now).await?;
+        let refresh_token = issue_refresh_token(
+            &mut tx,
+            &req.device_id,
+            &unlock_id,
+            slot.login_expires_at,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         let me = me(&self.db, slot.user_id).await?;
         let failed_before = slot.failed_unlocks - 1;
@@ -395,6 +410,7 @@ impl Auth {
             access_expires_at,
             account: me.into_account(at(slot.login_expires_at)),
             failed_attempts_since_last_unlock: failed_before.max(0) as u32,
+            refresh_token,
         })
     }
 
@@ -429,6 +445,7 @@ impl Auth {
         Ok(Caller {
             user_id: owner.user_id,
             device_id: owner.device_id,
+            unlock_id: owner.unlock_id,
         })
     }
 
@@ -458,13 +475,146 @@ impl Auth {
         self.revoke_device(&caller.device_id, "logout", now).await?;
         Ok(())
     }
+
+    /// `POST /v1/token`: a refresh token is used up for a new access token
+    /// and the next refresh token of the same unlock. Using it up is one
+    /// conditional statement, so of parallel presentations of one token at
+    /// most one succeeds. A token already used, presented again, means a
+    /// copy exists: the device session is revoked (reuse detection). Every
+    /// refusal is `unauthorized`.
+    pub async fn refresh(
+        &self,
+        req: TokenRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Tokens, Rejection> {
+        let hash = secrets::hash(req.refresh_token.as_bytes());
+        let now_s = now.timestamp();
+        let mut tx = self.db.pool.begin().await?;
+        let Some(used) = db::refresh::use_up(&mut *tx, &hash, now_s).await? else {
+            tx.rollback().await?;
+            return Err(self.refresh_refusal(&hash, now).await?);
+        };
+        let login_expires_at = db::devices::find_login_expiry(&mut *tx, &used.device_id)
+            .await?
+            .ok_or(Rejection::Unauthorized)?;
+        db::devices::touch(&mut *tx, &used.device_id, now_s).await?;
+        let (access_token, access_expires_at) =
+            issue_access_token(&mut tx, &used.device_id, &used.unlock_id, now).await?;
+        let refresh_token = issue_refresh_token(
+            &mut tx,
+            &used.device_id,
+            &used.unlock_id,
+            login_expires_at,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Tokens {
+            access_token,
+            access_expires_at,
+            refresh_token,
+        })
+    }
+
+    /// Why a refresh token was refused; a used one revokes its device.
+    async fn refresh_refusal(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Rejection, Rejection> {
+        if let Some(spent) = db::refresh::find_by_hash(&self.db.pool, hash).await? {
+            if spent.used_at.is_some() {
+                audit::refresh_reused(&spent.device_id);
+                self.revoke_device(&spent.device_id, "refresh_reused", now)
+                    .await?;
+            }
+        }
+        Ok(Rejection::Unauthorized)
+    }
+
+    /// `POST /v1/lock`: the caller's unlock ends: its access and refresh
+    /// tokens die; the device session lives (the next unlock works).
+    pub async fn lock(&self, caller: &Caller) -> Result<(), Rejection> {
+        let mut tx = self.db.pool.begin().await?;
+        db::tokens::delete_all_by_unlock(&mut *tx, &caller.unlock_id).await?;
+        db::refresh::delete_all_by_unlock(&mut *tx, &caller.unlock_id).await?;
+        tx.commit().await?;
+        audit::locked(caller.user_id, &caller.device_id);
+        Ok(())
+    }
+
+    /// `GET /v1/devices`: the caller's own live device sessions, newest
+    /// first, the caller's marked `current`.
+    pub async fn devices(
+        &self,
+        caller: &Caller,
+        now: DateTime<Utc>,
+    ) -> Result<DeviceList, Rejection> {
+        let rows =
+            db::devices::find_live_by_user(&self.db.pool, caller.user_id, now.timestamp()).await?;
+        let devices = rows
+            .into_iter()
+            .map(|d| DeviceInfo {
+                current: d.id == caller.device_id,
+                id: d.id,
+                device_name: d.device_name,
+                platform: d.platform,
+                created_at: at(d.created_at),
+                last_used_at: at(d.last_seen_at),
+                login_expires_at: at(d.login_expires_at),
+            })
+            .collect();
+        Ok(DeviceList { devices })
+    }
+
+    /// `DELETE /v1/devices/{id}`: ends one of the caller's device sessions
+    /// (the caller's own too). Unknown, dead, and another user's are the
+    /// same `not_found`.
+    pub async fn revoke_own_device(
+        &self,
+        caller: &Caller,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Rejection> {
+        let mut tx = self.db.pool.begin().await?;
+        let revoked = db::devices::revoke_of_user(
+            &mut tx,
+            device_id,
+            caller.user_id,
+            "revoked_by_user",
+            now.timestamp(),
+        )
+        .await?;
+        tx.commit().await?;
+        if !revoked {
+            return Err(Rejection::NotFound);
+        }
+        audit::device_revoked(device_id, "revoked_by_user");
+        Ok(())
+    }
+
+    /// `POST /v1/logout/all`: every device session of the user dies, the
+    /// caller's too.
+    pub async fn logout_all(&self, caller: &Caller, now: DateTime<Utc>) -> Result<(), Rejection> {
+        let mut tx = self.db.pool.begin().await?;
+        let ended =
+            db::devices::revoke_all_by_user(&mut tx, caller.user_id, "logout_all", now.timestamp())
+                .await?;
+        tx.commit().await?;
+        audit::logged_out_everywhere(caller.user_id, &caller.device_id, ended.len());
+        for id in &ended {
+            audit::device_revoked(id, "logout_all");
+        }
+        Ok(())
+    }
 }
 
-/// A new access token of a device, stored hashed; it lives
+/// A new access token of one unlock of a device, stored hashed; it lives
 /// [`ACCESS_TOKEN_MINUTES`].
 async fn issue_access_token(
     conn: &mut sqlx::AnyConnection,
     device_id: &str,
+    unlock_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, DateTime<Utc>), sqlx::Error> {
     let token = secrets::random_token(32);
@@ -473,10 +623,35 @@ async fn issue_access_token(
         conn,
         &secrets::hash(token.as_bytes()),
         device_id,
+        unlock_id,
         expires.timestamp(),
     )
     .await?;
     Ok((token, expires))
+}
+
+/// A new refresh token of one unlock of a device, stored hashed: it dies
+/// unused after [`REFRESH_IDLE_HOURS`], and never outlives the login.
+async fn issue_refresh_token(
+    conn: &mut sqlx::AnyConnection,
+    device_id: &str,
+    unlock_id: &str,
+    login_expires_at: i64,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = secrets::random_token(32);
+    let expires = (now + Duration::hours(REFRESH_IDLE_HOURS))
+        .timestamp()
+        .min(login_expires_at);
+    db::refresh::insert(
+        conn,
+        &secrets::hash(token.as_bytes()),
+        unlock_id,
+        device_id,
+        expires,
+    )
+    .await?;
+    Ok(token)
 }
 
 /// The user, the companies they have rights to, and the current one (the

@@ -1,4 +1,4 @@
-//! The HTTP surface of wire contract v1: thin handlers that parse, call
+//! The HTTP surface of the wire contract (v1 and the v2 session calls): thin handlers that parse, call
 //! `auth`, and map `Rejection` to `{"error", "message"}` answers.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -6,16 +6,18 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use heeros_api::{
-    paths, CompanyChanged, CompanyRequest, ErrorBody, ErrorCode, LoginRequest, LoginStep, Me,
-    TotpRequest, UnlockRequest, Unlocked, MAX_BODY_BYTES,
+    paths, CompanyChanged, CompanyRequest, DeviceList, ErrorBody, ErrorCode, LoginRequest,
+    LoginStep, Me, TokenRequest, Tokens, TotpRequest, UnlockRequest, Unlocked, MAX_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use zeroize::{Zeroize, Zeroizing};
@@ -53,6 +55,11 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ME, get(me))
         .route(paths::ME_COMPANY, put(switch_company))
         .route(paths::LOGOUT, post(logout))
+        .route(paths::TOKEN, post(token))
+        .route(paths::LOCK, post(lock))
+        .route(paths::DEVICES, get(devices))
+        .route(paths::DEVICE, delete(delete_device))
+        .route(paths::LOGOUT_ALL, post(logout_all))
         .fallback(|| async { Rejection::NotFound })
         .method_not_allowed_fallback(|| async { Rejection::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -364,6 +371,49 @@ async fn switch_company(
 
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Rejection> {
     state.auth.logout(&caller, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn token(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<Tokens>, Rejection> {
+    state.auth.refresh(req, state.clock.now()).await.map(Json)
+}
+
+async fn lock(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Rejection> {
+    state.auth.lock(&caller).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn devices(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<DeviceList>, Rejection> {
+    state
+        .auth
+        .devices(&caller, state.clock.now())
+        .await
+        .map(Json)
+}
+
+async fn delete_device(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Rejection> {
+    state
+        .auth
+        .revoke_own_device(&caller, &id, state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn logout_all(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<StatusCode, Rejection> {
+    state.auth.logout_all(&caller, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -218,6 +218,7 @@ async fn purge_loop(db: Db, clock: Clock, every: Duration) {
             Ok(p) => tracing::info!(
                 challenges = p.challenges,
                 access_tokens = p.access_tokens,
+                refresh_tokens = p.refresh_tokens,
                 devices = p.devices,
                 throttle = p.throttle,
                 "purged expired rows"

@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::{tokens, Conn};
+use crate::db::{refresh, tokens, Conn};
 
 /// What an unlock needs once its attempt is counted.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,6 +19,17 @@ pub struct UnlockSlot {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeviceState {
     pub revoked_at: Option<i64>,
+    pub login_expires_at: i64,
+}
+
+/// A live device session as its user sees it (`GET /v1/devices`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveDevice {
+    pub id: String,
+    pub device_name: String,
+    pub platform: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
     pub login_expires_at: i64,
 }
 
@@ -109,6 +120,7 @@ pub async fn revoke(
     .execute(&mut *conn)
     .await?;
     tokens::delete_all_by_device(&mut *conn, device_id).await?;
+    refresh::delete_all_by_device(&mut *conn, device_id).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -131,8 +143,75 @@ pub async fn revoke_all_by_user(
     .await?;
     for id in &ids {
         tokens::delete_all_by_device(&mut *conn, id).await?;
+        refresh::delete_all_by_device(&mut *conn, id).await?;
     }
     Ok(ids)
+}
+
+/// Ends one device session of one user (live and unexpired) and deletes
+/// its tokens (run it in a transaction). False when there is no such
+/// session of that user's.
+pub async fn revoke_of_user(
+    conn: &mut AnyConnection,
+    device_id: &str,
+    user_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE devices SET revoked_at = $3, revoked_reason = $4 \
+         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND login_expires_at > $3",
+    )
+    .bind(device_id)
+    .bind(user_id)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    tokens::delete_all_by_device(&mut *conn, device_id).await?;
+    refresh::delete_all_by_device(&mut *conn, device_id).await?;
+    Ok(true)
+}
+
+/// A user's live, unexpired device sessions, newest first.
+pub async fn find_live_by_user(
+    e: impl Conn<'_>,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<LiveDevice>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, device_name, platform, created_at, last_seen_at, login_expires_at \
+         FROM devices WHERE user_id = $1 AND revoked_at IS NULL AND login_expires_at > $2 \
+         ORDER BY seq DESC, created_at DESC, id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(e)
+    .await
+}
+
+/// The login expiry of a device session (for a refresh token's cap).
+pub async fn find_login_expiry(
+    e: impl Conn<'_>,
+    device_id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT login_expires_at FROM devices WHERE id = $1")
+        .bind(device_id)
+        .fetch_optional(e)
+        .await
+}
+
+/// Marks a device session used now (a token refresh).
+pub async fn touch(e: impl Conn<'_>, device_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE devices SET last_seen_at = $2 WHERE id = $1")
+        .bind(device_id)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|_| ())
 }
 
 /// The ids of a user's live device sessions, newest first.

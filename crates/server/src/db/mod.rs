@@ -7,6 +7,7 @@ pub mod challenges;
 pub mod companies;
 pub mod devices;
 pub mod purge;
+pub mod refresh;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
