@@ -1,4 +1,5 @@
-//! Wire contract v1 between Heeros Mobile and `heeros-server`.
+//! Wire contract (v1 and the v2 session calls) between Heeros Mobile and
+//! `heeros-server`.
 //!
 //! Types only: serde shapes, the stable error-code enum and the constants both
 //! sides agree on. No I/O lives here. The contract is documented in
@@ -27,6 +28,10 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub const UNLOCK_SECRET_LEN: usize = 32;
 /// Digits of an authenticator code (RFC 6238, 30-second steps).
 pub const TOTP_DIGITS: usize = 6;
+/// A refresh token not used for this long dies (each rotation starts the
+/// time again); none outlives its device session's login expiry. The app
+/// locks long before: a locked app holds no refresh token.
+pub const REFRESH_IDLE_HOURS: i64 = 12;
 
 pub mod paths {
     pub const LOGIN: &str = "/v1/login";
@@ -36,6 +41,23 @@ pub mod paths {
     pub const ME_COMPANY: &str = "/v1/me/company";
     pub const LOGOUT: &str = "/v1/logout";
     pub const HEALTHZ: &str = "/healthz";
+    /// `POST`: a refresh token for new tokens.
+    pub const TOKEN: &str = "/v1/token";
+    /// `POST`: this unlock's tokens die; the device session lives.
+    pub const LOCK: &str = "/v1/lock";
+    /// `GET`: the caller's live device sessions.
+    pub const DEVICES: &str = "/v1/devices";
+    /// `DELETE`: one of the caller's device sessions (the route pattern;
+    /// build a path with [`device`]).
+    pub const DEVICE: &str = "/v1/devices/{id}";
+    /// `POST`: every device session of the user dies, the caller's too.
+    pub const LOGOUT_ALL: &str = "/v1/logout/all";
+
+    /// The path of one device session (`DELETE`). Device ids are base64url,
+    /// safe in a path as they are.
+    pub fn device(id: &str) -> String {
+        format!("/v1/devices/{id}")
+    }
 }
 
 /// `POST /v1/login`
@@ -142,6 +164,47 @@ pub struct Unlocked {
     /// Absent from older servers: 0.
     #[serde(default)]
     pub failed_attempts_since_last_unlock: u32,
+    /// Renews the access token at `POST /v1/token` (once: each answer
+    /// brings the next). Absent from older servers: empty.
+    #[serde(default)]
+    pub refresh_token: String,
+}
+
+/// `POST /v1/token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRequest {
+    pub refresh_token: String,
+}
+
+/// 200 answer of `POST /v1/token`: a new access token and the next refresh
+/// token (the one sent is used up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    pub access_token: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+}
+
+/// One device session of the caller's, as `GET /v1/devices` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub device_name: String,
+    pub platform: String,
+    /// When the full login made it.
+    pub created_at: DateTime<Utc>,
+    /// The last unlock or token refresh (the login, before any).
+    pub last_used_at: DateTime<Utc>,
+    pub login_expires_at: DateTime<Utc>,
+    /// The device session of the access token that asked.
+    pub current: bool,
+}
+
+/// 200 answer of `GET /v1/devices`: the caller's live device sessions,
+/// newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceList {
+    pub devices: Vec<DeviceInfo>,
 }
 
 /// 200 answer of `GET /v1/me`.
@@ -193,7 +256,7 @@ pub enum ErrorCode {
     Unauthorized,
     /// 403: no rights to that company.
     Forbidden,
-    /// 404: no such route.
+    /// 404: no such route, or no such device session of the caller's.
     NotFound,
     /// 405: the route exists, not with this method.
     MethodNotAllowed,
@@ -351,6 +414,7 @@ mod tests {
         });
         let unlocked: Unlocked = serde_json::from_value(old).unwrap();
         assert_eq!(unlocked.failed_attempts_since_last_unlock, 0);
+        assert_eq!(unlocked.refresh_token, "");
     }
 
     #[test]

@@ -1,27 +1,18 @@
 //! What an operator does: users, passwords, authenticators, companies,
 //! rights and devices. Used by the CLI and by tests; `now` is passed in.
+//! The SQL is in `crate::db`; a remedy that changes several rows runs in
+//! one transaction.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::db::{self, Db};
 use crate::error::ServerError;
 use crate::throttle::{self, Kind};
-use crate::{names, passwords, totp};
+use crate::{audit, names, passwords, totp};
 
 /// A device session as the operator sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceRow {
-    pub id: String,
-    pub user: String,
-    pub device_name: String,
-    pub platform: String,
-    pub created_at: i64,
-    pub login_expires_at: i64,
-    pub last_seen_at: i64,
-    pub failed_unlocks: i64,
-    pub revoked: Option<String>,
-}
+pub use crate::db::devices::DeviceRow;
 
 /// What an admin remedy ended for the user: their device sessions (and
 /// with them every access token) and their open login challenges.
@@ -49,17 +40,46 @@ pub async fn end_sessions(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Ended, ServerError> {
-    let mut devices = 0;
-    for id in crate::db::devices::live_of_user(db, user_id).await? {
-        if crate::auth::revoke_device(db, &id, reason, now).await? {
-            devices += 1;
-        }
+    let mut tx = db.pool.begin().await?;
+    let (ended, revoked) = end_sessions_in(&mut tx, user_id, reason, now).await?;
+    tx.commit().await?;
+    log_revoked(&revoked, reason);
+    Ok(ended)
+}
+
+/// [`end_sessions`] inside the caller's transaction; returns also the ids
+/// of the device sessions it ended, to log once committed.
+async fn end_sessions_in(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(Ended, Vec<String>), sqlx::Error> {
+    let revoked = revoke_all_in(conn, user_id, reason, now).await?;
+    let challenges = db::challenges::delete_all_by_user(&mut *conn, user_id).await?;
+    Ok((
+        Ended {
+            devices: revoked.len() as u64,
+            challenges,
+        },
+        revoked,
+    ))
+}
+
+/// Revokes every live device session of a user; returns their ids.
+async fn revoke_all_in(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, sqlx::Error> {
+    db::devices::revoke_all_by_user(conn, user_id, reason, now.timestamp()).await
+}
+
+fn log_revoked(ids: &[String], reason: &str) {
+    for id in ids {
+        audit::device_revoked(id, reason);
     }
-    let challenges = crate::db::challenges::delete_of_user(db, user_id).await?;
-    Ok(Ended {
-        devices,
-        challenges,
-    })
 }
 
 async fn hash(password: &str) -> Result<String, ServerError> {
@@ -77,12 +97,10 @@ async fn hash(password: &str) -> Result<String, ServerError> {
 
 /// The id and display name of the user whose name matches `name`.
 pub async fn find_user(db: &Db, name: &str) -> Result<(i64, String), ServerError> {
-    let row = sqlx::query("SELECT id, display_name FROM users WHERE name_key = $1")
-        .bind(names::match_key(name))
-        .fetch_optional(&db.pool)
+    let user = db::users::find_by_name_key(&db.pool, &names::match_key(name))
         .await?
         .ok_or_else(|| ServerError::NotFound(format!("user {:?}", names::display_form(name))))?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok((user.id, user.display_name))
 }
 
 /// Adds a user. A name already taken gets the next free digit
@@ -101,16 +119,8 @@ pub async fn add_user(
         } else {
             format!("{base}{n}")
         };
-        let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO users (display_name, name_key, password_hash, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (name_key) DO NOTHING RETURNING id",
-        )
-        .bind(&candidate)
-        .bind(names::match_key(&candidate))
-        .bind(&phc)
-        .bind(now.timestamp())
-        .fetch_optional(&db.pool)
-        .await?;
+        let key = names::match_key(&candidate);
+        let inserted = db::users::insert(&db.pool, &candidate, &key, &phc, now.timestamp()).await?;
         if let Some(id) = inserted {
             return Ok((id, candidate));
         }
@@ -121,7 +131,7 @@ pub async fn add_user(
 }
 
 /// Sets a new password; this also lifts a lock, forgets failures, and ends
-/// every device session and open login of the user.
+/// every device session and open login of the user (one transaction).
 pub async fn reset_password(
     db: &Db,
     name: &str,
@@ -130,13 +140,14 @@ pub async fn reset_password(
 ) -> Result<Ended, ServerError> {
     let (id, _) = find_user(db, name).await?;
     let phc = hash(password).await?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(phc)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    unlock_user(db, name).await?;
-    let ended = end_sessions(db, id, "password_reset", now).await?;
+    let key = throttle::key(Kind::Name, &names::bounded_key(name));
+    let mut tx = db.pool.begin().await?;
+    db::users::set_password(&mut *tx, id, &phc).await?;
+    db::throttle::delete(&mut *tx, &key).await?;
+    let (ended, revoked) = end_sessions_in(&mut tx, id, "password_reset", now).await?;
+    tx.commit().await?;
+    log_revoked(&revoked, "password_reset");
+    tracing::info!(target: "heeros::security", event = "admin", action = "unlock_user", name = %audit::tag(&key), "user name unlocked");
     tracing::info!(target: "heeros::security", event = "admin", action = "reset_password", user_id = id, devices_ended = ended.devices, challenges_ended = ended.challenges, "password reset");
     Ok(ended)
 }
@@ -145,7 +156,7 @@ pub async fn reset_password(
 pub async fn unlock_user(db: &Db, name: &str) -> Result<(), ServerError> {
     let key = throttle::key(Kind::Name, &names::bounded_key(name));
     throttle::clear(db, &key).await?;
-    tracing::info!(target: "heeros::security", event = "admin", action = "unlock_user", name = %crate::audit::tag(&key), "user name unlocked");
+    tracing::info!(target: "heeros::security", event = "admin", action = "unlock_user", name = %audit::tag(&key), "user name unlocked");
     Ok(())
 }
 
@@ -170,6 +181,23 @@ pub async fn enroll_totp(
     Ok((e.secret, e.uri))
 }
 
+/// Sets (Some) or removes (None) the user's authenticator and ends every
+/// device session and open login of the user, in one transaction.
+async fn set_totp(
+    db: &Db,
+    user_id: i64,
+    secret: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Ended, ServerError> {
+    let mut tx = db.pool.begin().await?;
+    db::users::set_totp_secret(&mut *tx, user_id, secret).await?;
+    let (ended, revoked) = end_sessions_in(&mut tx, user_id, reason, now).await?;
+    tx.commit().await?;
+    log_revoked(&revoked, reason);
+    Ok(ended)
+}
+
 /// [`enroll_totp`] at `now`, saying what it ended.
 pub async fn enroll_totp_at(
     db: &Db,
@@ -180,12 +208,7 @@ pub async fn enroll_totp_at(
     let (id, display) = find_user(db, name).await?;
     let secret = secret.map_or_else(totp::new_secret, str::to_owned);
     let uri = totp::otpauth_uri(&secret, &display)?;
-    sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
-        .bind(&secret)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    let ended = end_sessions(db, id, "totp_enrolled", now).await?;
+    let ended = set_totp(db, id, Some(&secret), "totp_enrolled", now).await?;
     tracing::info!(target: "heeros::security", event = "admin", action = "totp_enroll", user_id = id, devices_ended = ended.devices, challenges_ended = ended.challenges, "authenticator enrolled");
     Ok(Enrolled { secret, uri, ended })
 }
@@ -194,11 +217,7 @@ pub async fn enroll_totp_at(
 /// ends every device session and open login of the user.
 pub async fn remove_totp(db: &Db, name: &str, now: DateTime<Utc>) -> Result<Ended, ServerError> {
     let (id, _) = find_user(db, name).await?;
-    sqlx::query("UPDATE users SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    let ended = end_sessions(db, id, "totp_removed", now).await?;
+    let ended = set_totp(db, id, None, "totp_removed", now).await?;
     tracing::info!(target: "heeros::security", event = "admin", action = "totp_remove", user_id = id, devices_ended = ended.devices, challenges_ended = ended.challenges, "authenticator removed");
     Ok(ended)
 }
@@ -211,20 +230,13 @@ pub async fn add_company(db: &Db, name: &str, business_id: &str) -> Result<i64, 
             "a company needs a name and a business id".into(),
         ));
     }
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO companies (name, business_id) VALUES ($1, $2) ON CONFLICT (business_id) DO NOTHING RETURNING id",
-    )
-    .bind(name)
-    .bind(business_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    id.ok_or_else(|| ServerError::Invalid(format!("business id {business_id} already exists")))
+    db::companies::insert(&db.pool, name, business_id)
+        .await?
+        .ok_or_else(|| ServerError::Invalid(format!("business id {business_id} already exists")))
 }
 
 async fn company_id(db: &Db, business_id: &str) -> Result<i64, ServerError> {
-    sqlx::query_scalar("SELECT id FROM companies WHERE business_id = $1")
-        .bind(business_id.trim())
-        .fetch_optional(&db.pool)
+    db::companies::find_id_by_business_id(&db.pool, business_id.trim())
         .await?
         .ok_or_else(|| ServerError::NotFound(format!("company {business_id}")))
 }
@@ -233,11 +245,7 @@ async fn company_id(db: &Db, business_id: &str) -> Result<i64, ServerError> {
 pub async fn grant(db: &Db, name: &str, business_id: &str) -> Result<(), ServerError> {
     let (user, _) = find_user(db, name).await?;
     let company = company_id(db, business_id).await?;
-    sqlx::query("INSERT INTO rights (user_id, company_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(user)
-        .bind(company)
-        .execute(&db.pool)
-        .await?;
+    db::companies::grant(&db.pool, user, company).await?;
     Ok(())
 }
 
@@ -245,11 +253,7 @@ pub async fn grant(db: &Db, name: &str, business_id: &str) -> Result<(), ServerE
 pub async fn revoke(db: &Db, name: &str, business_id: &str) -> Result<(), ServerError> {
     let (user, _) = find_user(db, name).await?;
     let company = company_id(db, business_id).await?;
-    sqlx::query("DELETE FROM rights WHERE user_id = $1 AND company_id = $2")
-        .bind(user)
-        .bind(company)
-        .execute(&db.pool)
-        .await?;
+    db::companies::revoke(&db.pool, user, company).await?;
     Ok(())
 }
 
@@ -259,29 +263,7 @@ pub async fn list_devices(db: &Db, name: Option<&str>) -> Result<Vec<DeviceRow>,
         Some(n) => Some(find_user(db, n).await?.0),
         None => None,
     };
-    let rows = sqlx::query(
-        "SELECT d.id, u.display_name, d.device_name, d.platform, d.created_at, d.login_expires_at, \
-         d.last_seen_at, d.failed_unlocks, d.revoked_reason FROM devices d JOIN users u ON u.id = d.user_id \
-         WHERE ($1 IS NULL OR d.user_id = $1) ORDER BY d.created_at DESC, d.id",
-    )
-    .bind(user)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(DeviceRow {
-                id: r.try_get(0)?,
-                user: r.try_get(1)?,
-                device_name: r.try_get(2)?,
-                platform: r.try_get(3)?,
-                created_at: r.try_get(4)?,
-                login_expires_at: r.try_get(5)?,
-                last_seen_at: r.try_get(6)?,
-                failed_unlocks: r.try_get(7)?,
-                revoked: r.try_get(8)?,
-            })
-        })
-        .collect()
+    Ok(db::devices::find_all(&db.pool, user).await?)
 }
 
 /// Revokes one device session by id. Returns whether it was live.
@@ -290,18 +272,25 @@ pub async fn revoke_device(
     device_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ServerError> {
-    let live = crate::auth::revoke_device(db, device_id, "admin", now).await?;
-    tracing::info!(target: "heeros::security", event = "admin", action = "revoke_device", device = %crate::audit::device(device_id), was_live = live, "device revoked by admin");
+    let mut tx = db.pool.begin().await?;
+    let live = db::devices::revoke(&mut tx, device_id, "admin", now.timestamp()).await?;
+    tx.commit().await?;
+    if live {
+        audit::device_revoked(device_id, "admin");
+    }
+    tracing::info!(target: "heeros::security", event = "admin", action = "revoke_device", device = %audit::device(device_id), was_live = live, "device revoked by admin");
     Ok(live)
 }
 
 /// Revokes every live device session of a user. Returns how many.
 pub async fn revoke_devices(db: &Db, name: &str, now: DateTime<Utc>) -> Result<u64, ServerError> {
-    let mut count = 0;
-    for device in list_devices(db, Some(name)).await? {
-        if device.revoked.is_none() && revoke_device(db, &device.id, now).await? {
-            count += 1;
-        }
+    let (id, _) = find_user(db, name).await?;
+    let mut tx = db.pool.begin().await?;
+    let revoked = revoke_all_in(&mut tx, id, "admin", now).await?;
+    tx.commit().await?;
+    log_revoked(&revoked, "admin");
+    for device_id in &revoked {
+        tracing::info!(target: "heeros::security", event = "admin", action = "revoke_device", device = %audit::device(device_id), was_live = true, "device revoked by admin");
     }
-    Ok(count)
+    Ok(revoked.len() as u64)
 }

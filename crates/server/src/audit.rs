@@ -23,6 +23,53 @@ pub fn device(id: &str) -> &str {
     &id[..end]
 }
 
+/// A device session ended (and with it its tokens): logout, admin, the
+/// 5th wrong PIN, expiry, a newer login beyond the cap, an admin remedy.
+pub fn device_revoked(device_id: &str, reason: &str) {
+    tracing::warn!(
+        target: "heeros::security",
+        event = "device_revoked",
+        device = %device(device_id),
+        reason,
+        "device session ended"
+    );
+}
+
+/// An unlock ended by `POST /v1/lock`: its tokens died, the device
+/// session lives.
+pub fn locked(user_id: i64, device_id: &str) {
+    tracing::info!(
+        target: "heeros::security",
+        event = "locked",
+        user_id,
+        device = %device(device_id),
+        "unlock ended by the app (lock)"
+    );
+}
+
+/// A used refresh token came again: someone holds a copy; the device
+/// session is revoked (the revocation is logged too).
+pub fn refresh_reused(device_id: &str) {
+    tracing::warn!(
+        target: "heeros::security",
+        event = "refresh_reused",
+        device = %device(device_id),
+        "a used refresh token was presented again"
+    );
+}
+
+/// The user ended every device session of theirs (`POST /v1/logout/all`).
+pub fn logged_out_everywhere(user_id: i64, device_id: &str, ended: usize) {
+    tracing::warn!(
+        target: "heeros::security",
+        event = "logout_all",
+        user_id,
+        device = %device(device_id),
+        ended,
+        "every device session of the user ended by the user"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,21 +1,22 @@
-//! The sign-in rules of design.md section 3, as functions of the database,
-//! the request and `now`. The HTTP layer only parses and maps errors.
+//! The sign-in rules (docs/design.md, "Security model"), every one a method
+//! of [`Auth`], taking `now` as an argument. The SQL is in `crate::db`; the
+//! HTTP layer only parses and maps [`Rejection`]s.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use heeros_api::{
-    normalize_code, Company, CompanyChanged, LoginRequest, LoginStep, Me, Session, TotpRequest,
-    UnlockRequest, Unlocked, User, ACCESS_TOKEN_MINUTES, CHALLENGE_MINUTES, LOGIN_LIFETIME_DAYS,
-    MAX_TOTP_ATTEMPTS, MAX_UNLOCK_FAILURES, UNLOCK_SECRET_LEN,
+    normalize_code, Company, CompanyChanged, DeviceInfo, DeviceList, LoginRequest, LoginStep, Me,
+    Session, TokenRequest, Tokens, TotpRequest, UnlockRequest, Unlocked, User,
+    ACCESS_TOKEN_MINUTES, CHALLENGE_MINUTES, LOGIN_LIFETIME_DAYS, MAX_TOTP_ATTEMPTS,
+    MAX_UNLOCK_FAILURES, REFRESH_IDLE_HOURS, UNLOCK_SECRET_LEN,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use sqlx::Row;
 use zeroize::Zeroizing;
 
 use crate::db::challenges::{ChallengeSlot, CodeOwner};
 use crate::db::{self, Db};
-use crate::error::ApiError;
+use crate::error::Rejection;
 use crate::passwords::{Hasher, MAX_PASSWORD_BYTES};
 use crate::throttle::{self, Kind, Reserved};
 use crate::{audit, names, secrets, totp};
@@ -58,7 +59,8 @@ impl Checks {
     }
 }
 
-/// What login needs: the database and the bounded password hasher.
+/// The rules and what they need: the database, the bounded password hasher
+/// and the counters of checked secrets.
 #[derive(Clone)]
 pub struct Auth {
     pub db: Db,
@@ -71,17 +73,13 @@ pub struct Auth {
 pub struct Caller {
     pub user_id: i64,
     pub device_id: String,
+    /// The unlock (or login) its access token came from: `POST /v1/lock`
+    /// ends this one's tokens.
+    pub unlock_id: String,
 }
 
 fn at(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
-}
-
-#[derive(sqlx::FromRow)]
-struct LoginUser {
-    id: i64,
-    password_hash: String,
-    totp_secret: Option<String>,
 }
 
 impl Auth {
@@ -103,7 +101,7 @@ impl Auth {
         password: Zeroizing<String>,
         client: &str,
         now: DateTime<Utc>,
-    ) -> Result<LoginStep, ApiError> {
+    ) -> Result<LoginStep, Rejection> {
         let name_key = names::bounded_key(&req.username);
         let keys = [
             (Kind::Name, throttle::key(Kind::Name, &name_key)),
@@ -112,15 +110,10 @@ impl Auth {
         let reserved = throttle::reserve(&self.db, &keys, now).await?;
         let (name, address) = (&reserved[0], &reserved[1]);
 
-        let user: Option<LoginUser> = if name_key.is_empty()
-            || name_key.chars().count() > names::MAX_NAME_CHARS
-        {
+        let user = if name_key.is_empty() || name_key.chars().count() > names::MAX_NAME_CHARS {
             None
         } else {
-            sqlx::query_as("SELECT id, password_hash, totp_secret FROM users WHERE name_key = $1")
-                .bind(&name_key)
-                .fetch_optional(&self.db.pool)
-                .await?
+            db::users::find_for_login(&self.db.pool, &name_key).await?
         };
         let (user_id, phc, totp_secret) = match user {
             Some(u) => (Some(u.id), Some(u.password_hash), u.totp_secret),
@@ -142,7 +135,7 @@ impl Auth {
                 addr_failures = address.n,
                 "wrong user name or password"
             );
-            return Err(ApiError::InvalidCredentials);
+            return Err(Rejection::InvalidCredentials);
         };
         throttle::release(&self.db, address).await?;
 
@@ -181,8 +174,9 @@ impl Auth {
         }
         throttle::reset(&self.db, name).await?;
         tracing::info!(target: "heeros::security", event = "login", user_id, addr = %client, "logged in");
-        let session =
-            create_device_session(&self.db, user_id, &device_name, &platform, now).await?;
+        let session = self
+            .create_device_session(user_id, &device_name, &platform, now)
+            .await?;
         Ok(LoginStep::PinSetup { session })
     }
 
@@ -194,15 +188,15 @@ impl Auth {
         &self,
         req: TotpRequest,
         now: DateTime<Utc>,
-    ) -> Result<LoginStep, ApiError> {
+    ) -> Result<LoginStep, Rejection> {
         let id_hash = secrets::hash(req.challenge.as_bytes());
         let (slot, owner, name) = self.reserve_code(&id_hash, now).await?;
-        let secret = owner.totp_secret.ok_or(ApiError::ChallengeExpired)?;
+        let secret = owner.totp_secret.ok_or(Rejection::ChallengeExpired)?;
 
         let code = Zeroizing::new(normalize_code(&req.code));
         Checks::count(&self.checks.codes);
         let fresh = match totp::matching_step(&secret, &code, now) {
-            Some(step) => claim_totp_step(&self.db, slot.user_id, step).await?,
+            Some(step) => db::users::claim_totp_step(&self.db.pool, slot.user_id, step).await?,
             None => false,
         };
         if !fresh {
@@ -215,25 +209,20 @@ impl Auth {
                 "wrong or replayed authenticator code"
             );
             if slot.attempts >= MAX_TOTP_ATTEMPTS {
-                return Err(ApiError::ChallengeExpired);
+                return Err(Rejection::ChallengeExpired);
             }
-            return Err(ApiError::TotpInvalid {
+            return Err(Rejection::TotpInvalid {
                 attempts_left: MAX_TOTP_ATTEMPTS - slot.attempts,
             });
         }
         if !db::challenges::claim(&self.db, &id_hash).await? {
-            return Err(ApiError::ChallengeExpired);
+            return Err(Rejection::ChallengeExpired);
         }
         throttle::reset(&self.db, &name).await?;
         tracing::info!(target: "heeros::security", event = "login", user_id = slot.user_id, "logged in with authenticator code");
-        let session = create_device_session(
-            &self.db,
-            slot.user_id,
-            &slot.device_name,
-            &slot.platform,
-            now,
-        )
-        .await?;
+        let session = self
+            .create_device_session(slot.user_id, &slot.device_name, &slot.platform, now)
+            .await?;
         Ok(LoginStep::PinSetup { session })
     }
 
@@ -243,17 +232,17 @@ impl Auth {
         &self,
         id_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<(ChallengeSlot, CodeOwner, Reserved), ApiError> {
+    ) -> Result<(ChallengeSlot, CodeOwner, Reserved), Rejection> {
         let mut tx = self.db.pool.begin().await?;
         let slot =
             db::challenges::reserve(&mut tx, id_hash, MAX_TOTP_ATTEMPTS, now.timestamp()).await?;
         let owner = match &slot {
-            Some(slot) => db::challenges::owner(&mut tx, slot.user_id).await?,
+            Some(slot) => db::challenges::find_code_owner(&mut tx, slot.user_id).await?,
             None => None,
         };
         let (Some(slot), Some(owner)) = (slot, owner) else {
             tx.rollback().await?;
-            return Err(ApiError::ChallengeExpired);
+            return Err(Rejection::ChallengeExpired);
         };
         let key = throttle::key(Kind::Name, &owner.name_key);
         let Some(name) = throttle::reserve_in(&mut tx, Kind::Name, &key, now).await? else {
@@ -264,279 +253,435 @@ impl Auth {
         tx.commit().await?;
         Ok((slot, owner, name))
     }
+
+    /// A full login's device session: the device row, the oldest sessions
+    /// beyond [`MAX_DEVICES_PER_USER`] revoked (`superseded`), and a first
+    /// access token, in one transaction.
+    async fn create_device_session(
+        &self,
+        user_id: i64,
+        device_name: &str,
+        platform: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session, Rejection> {
+        let me = me(&self.db, user_id).await?;
+        let device_id = secrets::random_token(16);
+        let unlock_secret = Zeroizing::new(secrets::random_bytes(UNLOCK_SECRET_LEN));
+        let login_expires_at = now + Duration::days(LOGIN_LIFETIME_DAYS);
+        let now_s = now.timestamp();
+        let mut tx = self.db.pool.begin().await?;
+        db::devices::insert(
+            &mut *tx,
+            &device_id,
+            user_id,
+            device_name,
+            platform,
+            &secrets::hash(&unlock_secret),
+            now_s,
+            login_expires_at.timestamp(),
+        )
+        .await?;
+        let live = db::devices::find_live_ids_by_user(&mut *tx, user_id).await?;
+        let mut superseded = Vec::new();
+        for old in live.into_iter().skip(MAX_DEVICES_PER_USER) {
+            if db::devices::revoke(&mut tx, &old, "superseded", now_s).await? {
+                superseded.push(old);
+            }
+        }
+        // The login's access token is a family of its own (no refresh
+        // token: the app sets its PIN and unlocks).
+        let (access_token, access_expires_at) =
+            issue_access_token(&mut tx, &device_id, &secrets::random_token(16), now).await?;
+        tx.commit().await?;
+        for old in &superseded {
+            audit::device_revoked(old, "superseded");
+        }
+        tracing::info!(
+            target: "heeros::security",
+            event = "device_created",
+            user_id,
+            device = %audit::device(&device_id),
+            "new device session"
+        );
+        Ok(Session {
+            device_id,
+            unlock_secret: secrets::b64(&unlock_secret),
+            access_token,
+            access_expires_at,
+            account: me.into_account(login_expires_at),
+        })
+    }
+
+    /// Ends a device session and its tokens, and says so in the security
+    /// log. Returns whether it was live.
+    async fn revoke_device(
+        &self,
+        device_id: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, Rejection> {
+        let mut tx = self.db.pool.begin().await?;
+        let was_live = db::devices::revoke(&mut tx, device_id, reason, now.timestamp()).await?;
+        tx.commit().await?;
+        if was_live {
+            audit::device_revoked(device_id, reason);
+        }
+        Ok(was_live)
+    }
+
+    /// `POST /v1/unlock`: the device proves it knows the unlock secret
+    /// (which only the right PIN unwraps).
+    ///
+    /// The attempt is counted before the secret is checked, and only while
+    /// fewer than 5 are counted: so at most 5 secrets are ever checked
+    /// between two successful unlocks, whatever the concurrency. A wrong
+    /// secret that is the 5th counted attempt revokes the device; a right
+    /// one forgets the attempts counted up to it (wrong ones are
+    /// "consecutive" until a right one) and says how many there were.
+    pub async fn unlock(
+        &self,
+        req: UnlockRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Unlocked, Rejection> {
+        let candidate = Zeroizing::new(
+            secrets::unb64(&req.unlock_secret)
+                .filter(|b| b.len() == UNLOCK_SECRET_LEN)
+                .ok_or_else(|| {
+                    Rejection::BadRequest("unlock_secret must be 32 bytes, base64url".into())
+                })?,
+        );
+        let now_s = now.timestamp();
+        let slot =
+            db::devices::reserve_unlock(&self.db.pool, &req.device_id, MAX_UNLOCK_FAILURES, now_s)
+                .await?;
+        let Some(slot) = slot else {
+            return Err(self.unlock_refusal(&req.device_id, now).await?);
+        };
+        Checks::count(&self.checks.unlock_secrets);
+        if !secrets::matches(&candidate, &slot.secret_hash) {
+            tracing::warn!(
+                target: "heeros::security",
+                event = "unlock_wrong",
+                user_id = slot.user_id,
+                device = %audit::device(&req.device_id),
+                failures = slot.failed_unlocks,
+                "wrong unlock secret (wrong PIN)"
+            );
+            if slot.failed_unlocks >= MAX_UNLOCK_FAILURES {
+                self.revoke_device(&req.device_id, "wrong_pin", now).await?;
+                return Err(Rejection::DeviceRevoked);
+            }
+            return Err(Rejection::PinIncorrect {
+                attempts_left: MAX_UNLOCK_FAILURES - slot.failed_unlocks,
+            });
+        }
+        let mut tx = self.db.pool.begin().await?;
+        if !db::devices::settle_unlock(&mut *tx, &req.device_id, slot.failed_unlocks, now_s).await?
+        {
+            tx.rollback().await?;
+            return Err(Rejection::DeviceRevoked);
+        }
+        // A device collects one token per unlock: the dead ones go here.
+        db::tokens::delete_expired_by_device(&mut *tx, &req.device_id, now_s).await?;
+        let unlock_id = secrets::random_token(16);
+        let (access_token, access_expires_at) =
+            issue_access_token(&mut tx, &req.device_id, &unlock_id, now).await?;
+        let refresh_token = issue_refresh_token(
+            &mut tx,
+            &req.device_id,
+            &unlock_id,
+            slot.login_expires_at,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let me = me(&self.db, slot.user_id).await?;
+        let failed_before = slot.failed_unlocks - 1;
+        tracing::info!(
+            target: "heeros::security",
+            event = "unlock",
+            user_id = slot.user_id,
+            device = %audit::device(&req.device_id),
+            failed_attempts_since_last_unlock = failed_before,
+            "unlocked"
+        );
+        Ok(Unlocked {
+            access_token,
+            access_expires_at,
+            account: me.into_account(at(slot.login_expires_at)),
+            failed_attempts_since_last_unlock: failed_before.max(0) as u32,
+            refresh_token,
+        })
+    }
+
+    /// Why an unlock attempt was not counted: unknown or revoked device,
+    /// login expired (the device is revoked now), or the 5 attempts are
+    /// spent (the 5th is being checked; it revokes if wrong).
+    async fn unlock_refusal(
+        &self,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Rejection, Rejection> {
+        let Some(state) = db::devices::find_state(&self.db.pool, device_id).await? else {
+            return Ok(Rejection::DeviceRevoked);
+        };
+        if state.revoked_at.is_none() && now.timestamp() >= state.login_expires_at {
+            self.revoke_device(device_id, "expired", now).await?;
+            return Ok(Rejection::LoginExpired);
+        }
+        Ok(Rejection::DeviceRevoked)
+    }
+
+    /// Resolves a bearer token to its caller: the token must be live, its
+    /// device not revoked and its login younger than 90 days.
+    pub async fn authenticate(&self, token: &str, now: DateTime<Utc>) -> Result<Caller, Rejection> {
+        let owner = db::tokens::find_owner(
+            &self.db.pool,
+            &secrets::hash(token.as_bytes()),
+            now.timestamp(),
+        )
+        .await?
+        .ok_or(Rejection::Unauthorized)?;
+        Ok(Caller {
+            user_id: owner.user_id,
+            device_id: owner.device_id,
+            unlock_id: owner.unlock_id,
+        })
+    }
+
+    /// `GET /v1/me`.
+    pub async fn me(&self, caller: &Caller) -> Result<Me, Rejection> {
+        me(&self.db, caller.user_id).await
+    }
+
+    /// `PUT /v1/me/company`: only to a company the user has rights to.
+    pub async fn switch_company(
+        &self,
+        caller: &Caller,
+        company_id: i64,
+    ) -> Result<CompanyChanged, Rejection> {
+        if !db::users::set_current_company_if_allowed(&self.db.pool, caller.user_id, company_id)
+            .await?
+        {
+            return Err(Rejection::Forbidden);
+        }
+        Ok(CompanyChanged {
+            current_company_id: company_id,
+        })
+    }
+
+    /// `POST /v1/logout`: the device session and its tokens die.
+    pub async fn logout(&self, caller: &Caller, now: DateTime<Utc>) -> Result<(), Rejection> {
+        self.revoke_device(&caller.device_id, "logout", now).await?;
+        Ok(())
+    }
+
+    /// `POST /v1/token`: a refresh token is used up for a new access token
+    /// and the next refresh token of the same unlock. Using it up is one
+    /// conditional statement, so of parallel presentations of one token at
+    /// most one succeeds. A token already used, presented again, means a
+    /// copy exists: the device session is revoked (reuse detection). Every
+    /// refusal is `unauthorized`.
+    pub async fn refresh(
+        &self,
+        req: TokenRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Tokens, Rejection> {
+        let hash = secrets::hash(req.refresh_token.as_bytes());
+        let now_s = now.timestamp();
+        let mut tx = self.db.pool.begin().await?;
+        let Some(used) = db::refresh::use_up(&mut *tx, &hash, now_s).await? else {
+            tx.rollback().await?;
+            return Err(self.refresh_refusal(&hash, now).await?);
+        };
+        let login_expires_at = db::devices::find_login_expiry(&mut *tx, &used.device_id)
+            .await?
+            .ok_or(Rejection::Unauthorized)?;
+        db::devices::touch(&mut *tx, &used.device_id, now_s).await?;
+        let (access_token, access_expires_at) =
+            issue_access_token(&mut tx, &used.device_id, &used.unlock_id, now).await?;
+        let refresh_token = issue_refresh_token(
+            &mut tx,
+            &used.device_id,
+            &used.unlock_id,
+            login_expires_at,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Tokens {
+            access_token,
+            access_expires_at,
+            refresh_token,
+        })
+    }
+
+    /// Why a refresh token was refused; a used one revokes its device.
+    async fn refresh_refusal(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Rejection, Rejection> {
+        if let Some(spent) = db::refresh::find_by_hash(&self.db.pool, hash).await? {
+            if spent.used_at.is_some() {
+                audit::refresh_reused(&spent.device_id);
+                self.revoke_device(&spent.device_id, "refresh_reused", now)
+                    .await?;
+            }
+        }
+        Ok(Rejection::Unauthorized)
+    }
+
+    /// `POST /v1/lock`: the caller's unlock ends: its access and refresh
+    /// tokens die; the device session lives (the next unlock works).
+    pub async fn lock(&self, caller: &Caller) -> Result<(), Rejection> {
+        let mut tx = self.db.pool.begin().await?;
+        db::tokens::delete_all_by_unlock(&mut *tx, &caller.unlock_id).await?;
+        db::refresh::delete_all_by_unlock(&mut *tx, &caller.unlock_id).await?;
+        tx.commit().await?;
+        audit::locked(caller.user_id, &caller.device_id);
+        Ok(())
+    }
+
+    /// `GET /v1/devices`: the caller's own live device sessions, newest
+    /// first, the caller's marked `current`.
+    pub async fn devices(
+        &self,
+        caller: &Caller,
+        now: DateTime<Utc>,
+    ) -> Result<DeviceList, Rejection> {
+        let rows =
+            db::devices::find_live_by_user(&self.db.pool, caller.user_id, now.timestamp()).await?;
+        let devices = rows
+            .into_iter()
+            .map(|d| DeviceInfo {
+                current: d.id == caller.device_id,
+                id: d.id,
+                device_name: d.device_name,
+                platform: d.platform,
+                created_at: at(d.created_at),
+                last_used_at: at(d.last_seen_at),
+                login_expires_at: at(d.login_expires_at),
+            })
+            .collect();
+        Ok(DeviceList { devices })
+    }
+
+    /// `DELETE /v1/devices/{id}`: ends one of the caller's device sessions
+    /// (the caller's own too). Unknown, dead, and another user's are the
+    /// same `not_found`.
+    pub async fn revoke_own_device(
+        &self,
+        caller: &Caller,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Rejection> {
+        let mut tx = self.db.pool.begin().await?;
+        let revoked = db::devices::revoke_of_user(
+            &mut tx,
+            device_id,
+            caller.user_id,
+            "revoked_by_user",
+            now.timestamp(),
+        )
+        .await?;
+        tx.commit().await?;
+        if !revoked {
+            return Err(Rejection::NotFound);
+        }
+        audit::device_revoked(device_id, "revoked_by_user");
+        Ok(())
+    }
+
+    /// `POST /v1/logout/all`: every device session of the user dies, the
+    /// caller's too.
+    pub async fn logout_all(&self, caller: &Caller, now: DateTime<Utc>) -> Result<(), Rejection> {
+        let mut tx = self.db.pool.begin().await?;
+        let ended =
+            db::devices::revoke_all_by_user(&mut tx, caller.user_id, "logout_all", now.timestamp())
+                .await?;
+        tx.commit().await?;
+        audit::logged_out_everywhere(caller.user_id, &caller.device_id, ended.len());
+        for id in &ended {
+            audit::device_revoked(id, "logout_all");
+        }
+        Ok(())
+    }
 }
 
-/// Records `step` as the user's last accepted TOTP step, atomically, only if
-/// it is newer than the one before. False means a replayed (or older) code.
-async fn claim_totp_step(db: &Db, user_id: i64, step: i64) -> Result<bool, ApiError> {
-    let done = sqlx::query(
-        "UPDATE users SET totp_last_step = $1 \
-         WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
-    )
-    .bind(step)
-    .bind(user_id)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
+/// A new access token of one unlock of a device, stored hashed; it lives
+/// [`ACCESS_TOKEN_MINUTES`].
 async fn issue_access_token(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     device_id: &str,
+    unlock_id: &str,
     now: DateTime<Utc>,
-) -> Result<(String, DateTime<Utc>), ApiError> {
+) -> Result<(String, DateTime<Utc>), sqlx::Error> {
     let token = secrets::random_token(32);
     let expires = now + Duration::minutes(ACCESS_TOKEN_MINUTES);
-    db::devices::insert_token(
-        db,
+    db::tokens::insert(
+        conn,
         &secrets::hash(token.as_bytes()),
         device_id,
+        unlock_id,
         expires.timestamp(),
     )
     .await?;
     Ok((token, expires))
 }
 
-async fn create_device_session(
-    db: &Db,
-    user_id: i64,
-    device_name: &str,
-    platform: &str,
+/// A new refresh token of one unlock of a device, stored hashed: it dies
+/// unused after [`REFRESH_IDLE_HOURS`], and never outlives the login.
+async fn issue_refresh_token(
+    conn: &mut sqlx::AnyConnection,
+    device_id: &str,
+    unlock_id: &str,
+    login_expires_at: i64,
     now: DateTime<Utc>,
-) -> Result<Session, ApiError> {
-    let me = me(db, user_id).await?;
-    let device_id = secrets::random_token(16);
-    let unlock_secret = Zeroizing::new(secrets::random_bytes(UNLOCK_SECRET_LEN));
-    let login_expires_at = now + Duration::days(LOGIN_LIFETIME_DAYS);
-    db::devices::insert(
-        db,
-        &device_id,
-        user_id,
-        device_name,
-        platform,
-        &secrets::hash(&unlock_secret),
-        now.timestamp(),
-        login_expires_at.timestamp(),
+) -> Result<String, sqlx::Error> {
+    let token = secrets::random_token(32);
+    let expires = (now + Duration::hours(REFRESH_IDLE_HOURS))
+        .timestamp()
+        .min(login_expires_at);
+    db::refresh::insert(
+        conn,
+        &secrets::hash(token.as_bytes()),
+        unlock_id,
+        device_id,
+        expires,
     )
     .await?;
-    let live = db::devices::live_of_user(db, user_id).await?;
-    for old in live.iter().skip(MAX_DEVICES_PER_USER) {
-        revoke_device(db, old, "superseded", now).await?;
-    }
-    let (access_token, access_expires_at) = issue_access_token(db, &device_id, now).await?;
-    tracing::info!(
-        target: "heeros::security",
-        event = "device_created",
-        user_id,
-        device = %audit::device(&device_id),
-        "new device session"
-    );
-    Ok(Session {
-        device_id,
-        unlock_secret: secrets::b64(&unlock_secret),
-        access_token,
-        access_expires_at,
-        account: me.into_account(login_expires_at),
-    })
-}
-
-/// Ends a device session and its access tokens. Returns whether it was live.
-pub(crate) async fn revoke_device(
-    db: &Db,
-    device_id: &str,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let was_live = db::devices::revoke(db, device_id, reason, now.timestamp()).await?;
-    if was_live {
-        tracing::warn!(
-            target: "heeros::security",
-            event = "device_revoked",
-            device = %audit::device(device_id),
-            reason,
-            "device session ended"
-        );
-    }
-    Ok(was_live)
-}
-
-/// `POST /v1/unlock`: the device proves it knows the unlock secret (which
-/// only the right PIN unwraps).
-///
-/// The attempt is counted before the secret is checked, and only while
-/// fewer than 5 are counted: so at most 5 secrets are ever checked between
-/// two successful unlocks, whatever the concurrency. A wrong secret that is
-/// the 5th counted attempt revokes the device; a right one forgets the
-/// attempts counted up to it (wrong ones are "consecutive" until a right
-/// one) and says how many there were.
-pub async fn unlock(
-    db: &Db,
-    checks: &Checks,
-    req: UnlockRequest,
-    now: DateTime<Utc>,
-) -> Result<Unlocked, ApiError> {
-    let candidate = Zeroizing::new(
-        secrets::unb64(&req.unlock_secret)
-            .filter(|b| b.len() == UNLOCK_SECRET_LEN)
-            .ok_or_else(|| {
-                ApiError::BadRequest("unlock_secret must be 32 bytes, base64url".into())
-            })?,
-    );
-    let now_s = now.timestamp();
-    let slot = db::devices::reserve_unlock(db, &req.device_id, MAX_UNLOCK_FAILURES, now_s).await?;
-    let Some(slot) = slot else {
-        return Err(unlock_refusal(db, &req.device_id, now).await?);
-    };
-    Checks::count(&checks.unlock_secrets);
-    if !secrets::matches(&candidate, &slot.secret_hash) {
-        tracing::warn!(
-            target: "heeros::security",
-            event = "unlock_wrong",
-            user_id = slot.user_id,
-            device = %audit::device(&req.device_id),
-            failures = slot.failed_unlocks,
-            "wrong unlock secret (wrong PIN)"
-        );
-        if slot.failed_unlocks >= MAX_UNLOCK_FAILURES {
-            revoke_device(db, &req.device_id, "wrong_pin", now).await?;
-            return Err(ApiError::DeviceRevoked);
-        }
-        return Err(ApiError::PinIncorrect {
-            attempts_left: MAX_UNLOCK_FAILURES - slot.failed_unlocks,
-        });
-    }
-    if !db::devices::settle_unlock(db, &req.device_id, slot.failed_unlocks, now_s).await? {
-        return Err(ApiError::DeviceRevoked);
-    }
-    // A device collects one token per unlock: the dead ones go here.
-    db::devices::delete_dead_tokens(db, &req.device_id, now_s).await?;
-    let (access_token, access_expires_at) = issue_access_token(db, &req.device_id, now).await?;
-    let me = me(db, slot.user_id).await?;
-    let failed_before = slot.failed_unlocks - 1;
-    tracing::info!(
-        target: "heeros::security",
-        event = "unlock",
-        user_id = slot.user_id,
-        device = %audit::device(&req.device_id),
-        failed_attempts_since_last_unlock = failed_before,
-        "unlocked"
-    );
-    Ok(Unlocked {
-        access_token,
-        access_expires_at,
-        account: me.into_account(at(slot.login_expires_at)),
-        failed_attempts_since_last_unlock: failed_before.max(0) as u32,
-    })
-}
-
-/// Why an unlock attempt was not counted: unknown or revoked device, login
-/// expired (the device is revoked now), or the 5 attempts are spent (the
-/// 5th is being checked; it revokes if wrong).
-async fn unlock_refusal(
-    db: &Db,
-    device_id: &str,
-    now: DateTime<Utc>,
-) -> Result<ApiError, ApiError> {
-    let Some(state) = db::devices::state(db, device_id).await? else {
-        return Ok(ApiError::DeviceRevoked);
-    };
-    if state.revoked_at.is_none() && now.timestamp() >= state.login_expires_at {
-        revoke_device(db, device_id, "expired", now).await?;
-        return Ok(ApiError::LoginExpired);
-    }
-    Ok(ApiError::DeviceRevoked)
-}
-
-/// Resolves a bearer token to its caller: the token must be live, its device
-/// not revoked and its login younger than 90 days.
-pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Caller, ApiError> {
-    let row = sqlx::query(
-        "SELECT d.user_id, d.id FROM access_tokens t JOIN devices d ON d.id = t.device_id \
-         WHERE t.token_hash = $1 AND t.expires_at > $2 AND d.revoked_at IS NULL \
-         AND d.login_expires_at > $2",
-    )
-    .bind(secrets::hash(token.as_bytes()))
-    .bind(now.timestamp())
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(ApiError::Unauthorized)?;
-    Ok(Caller {
-        user_id: row.try_get(0)?,
-        device_id: row.try_get(1)?,
-    })
+    Ok(token)
 }
 
 /// The user, the companies they have rights to, and the current one (the
-/// stored choice if still allowed, else the first company).
-pub async fn me(db: &Db, user_id: i64) -> Result<Me, ApiError> {
-    let row = sqlx::query("SELECT display_name, current_company_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&db.pool)
+/// stored choice if still allowed, else the first company): what
+/// [`Auth::me`] answers, readable without an `Auth` (the app's tests).
+pub async fn me(db: &Db, user_id: i64) -> Result<Me, Rejection> {
+    let profile = db::users::find_profile(&db.pool, user_id)
         .await?
-        .ok_or(ApiError::Unauthorized)?;
-    let display_name: String = row.try_get(0)?;
-    let stored: Option<i64> = row.try_get(1)?;
-    let companies = companies_of(db, user_id).await?;
-    let current_company_id = stored
-        .filter(|id| companies.iter().any(|c| c.id == *id))
-        .or_else(|| companies.first().map(|c| c.id))
-        .ok_or(ApiError::Forbidden)?;
+        .ok_or(Rejection::Unauthorized)?;
+    let companies: Vec<Company> = db::companies::find_all_by_user(&db.pool, user_id)
+        .await?
+        .into_iter()
+        .map(Company::from)
+        .collect();
+    let current_company_id =
+        current_company(profile.current_company_id, &companies).ok_or(Rejection::Forbidden)?;
     Ok(Me {
         user: User {
             id: user_id,
-            display_name,
+            display_name: profile.display_name,
         },
         companies,
         current_company_id,
     })
 }
 
-pub async fn companies_of(db: &Db, user_id: i64) -> Result<Vec<Company>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.name, c.business_id FROM companies c JOIN rights r ON r.company_id = c.id \
-         WHERE r.user_id = $1 ORDER BY c.name, c.id",
-    )
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Company {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                business_id: r.try_get(2)?,
-            })
-        })
-        .collect()
-}
-
-/// `PUT /v1/me/company`: only to a company the user has rights to.
-pub async fn switch_company(
-    db: &Db,
-    caller: &Caller,
-    company_id: i64,
-) -> Result<CompanyChanged, ApiError> {
-    let allowed: Option<i64> =
-        sqlx::query_scalar("SELECT company_id FROM rights WHERE user_id = $1 AND company_id = $2")
-            .bind(caller.user_id)
-            .bind(company_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    if allowed.is_none() {
-        return Err(ApiError::Forbidden);
-    }
-    sqlx::query("UPDATE users SET current_company_id = $1 WHERE id = $2")
-        .bind(company_id)
-        .bind(caller.user_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(CompanyChanged {
-        current_company_id: company_id,
-    })
-}
-
-/// `POST /v1/logout`: the device session and its tokens die.
-pub async fn logout(db: &Db, caller: &Caller, now: DateTime<Utc>) -> Result<(), ApiError> {
-    revoke_device(db, &caller.device_id, "logout", now).await?;
-    Ok(())
+/// The stored choice if the user still has rights to it, else the first
+/// company; None when the user has none.
+fn current_company(stored: Option<i64>, companies: &[Company]) -> Option<i64> {
+    stored
+        .filter(|id| companies.iter().any(|c| c.id == *id))
+        .or_else(|| companies.first().map(|c| c.id))
 }

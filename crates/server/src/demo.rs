@@ -100,9 +100,7 @@ pub fn logins() -> Vec<DemoLogin> {
 
 /// Seeds the demo users and companies unless they are already there.
 pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<Vec<DemoLogin>, ServerError> {
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&db.pool)
-        .await?;
+    let existing = crate::db::users::count(&db.pool).await?;
     if existing > 0 {
         return Ok(logins());
     }

@@ -1,5 +1,5 @@
 //! The server's error enums: `ServerError` for start-up and admin work,
-//! `ApiError` for what a request can end in (one wire code each).
+//! `Rejection` for what a request can end in (one wire code each).
 
 use heeros_api::ErrorCode;
 
@@ -24,7 +24,7 @@ pub enum ServerError {
 
 /// What a request can end in. Each maps to one wire `ErrorCode`.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub enum Rejection {
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("payload too large")]
@@ -61,42 +61,42 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl ApiError {
+impl Rejection {
     pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(_) => ErrorCode::BadRequest,
-            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
-            ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
-            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
-            ApiError::AccountLocked => ErrorCode::AccountLocked,
-            ApiError::TotpInvalid { .. } => ErrorCode::TotpInvalid,
-            ApiError::ChallengeExpired => ErrorCode::ChallengeExpired,
-            ApiError::PinIncorrect { .. } => ErrorCode::PinIncorrect,
-            ApiError::DeviceRevoked => ErrorCode::DeviceRevoked,
-            ApiError::LoginExpired => ErrorCode::LoginExpired,
-            ApiError::Unauthorized => ErrorCode::Unauthorized,
-            ApiError::Forbidden => ErrorCode::Forbidden,
-            ApiError::NotFound => ErrorCode::NotFound,
-            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            ApiError::HeadersTooLarge => ErrorCode::HeadersTooLarge,
-            ApiError::Unavailable(_) => ErrorCode::Unavailable,
-            ApiError::Internal(_) => ErrorCode::Internal,
+            Rejection::BadRequest(_) => ErrorCode::BadRequest,
+            Rejection::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Rejection::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Rejection::RateLimited { .. } => ErrorCode::RateLimited,
+            Rejection::AccountLocked => ErrorCode::AccountLocked,
+            Rejection::TotpInvalid { .. } => ErrorCode::TotpInvalid,
+            Rejection::ChallengeExpired => ErrorCode::ChallengeExpired,
+            Rejection::PinIncorrect { .. } => ErrorCode::PinIncorrect,
+            Rejection::DeviceRevoked => ErrorCode::DeviceRevoked,
+            Rejection::LoginExpired => ErrorCode::LoginExpired,
+            Rejection::Unauthorized => ErrorCode::Unauthorized,
+            Rejection::Forbidden => ErrorCode::Forbidden,
+            Rejection::NotFound => ErrorCode::NotFound,
+            Rejection::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Rejection::HeadersTooLarge => ErrorCode::HeadersTooLarge,
+            Rejection::Unavailable(_) => ErrorCode::Unavailable,
+            Rejection::Internal(_) => ErrorCode::Internal,
         }
     }
 }
 
-impl From<sqlx::Error> for ApiError {
+impl From<sqlx::Error> for Rejection {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Tls(_)
-            | sqlx::Error::WorkerCrashed => ApiError::Unavailable(e.to_string()),
+            | sqlx::Error::WorkerCrashed => Rejection::Unavailable(e.to_string()),
             sqlx::Error::Database(ref db) if is_transient(db.code().as_deref()) => {
-                ApiError::Unavailable(e.to_string())
+                Rejection::Unavailable(e.to_string())
             }
-            other => ApiError::Internal(other.to_string()),
+            other => Rejection::Internal(other.to_string()),
         }
     }
 }
@@ -110,11 +110,11 @@ fn is_transient(code: Option<&str>) -> bool {
     )
 }
 
-impl From<ServerError> for ApiError {
+impl From<ServerError> for Rejection {
     fn from(e: ServerError) -> Self {
         match e {
             ServerError::Database(db) => db.into(),
-            other => ApiError::Internal(other.to_string()),
+            other => Rejection::Internal(other.to_string()),
         }
     }
 }

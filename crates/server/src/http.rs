@@ -1,28 +1,30 @@
-//! The HTTP surface of wire contract v1: thin handlers that parse, call
-//! `auth`, and map `ApiError` to `{"error", "message"}` answers.
+//! The HTTP surface of the wire contract (v1 and the v2 session calls): thin handlers that parse, call
+//! `auth`, and map `Rejection` to `{"error", "message"}` answers.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use heeros_api::{
-    paths, CompanyChanged, CompanyRequest, ErrorBody, ErrorCode, LoginRequest, LoginStep, Me,
-    TotpRequest, UnlockRequest, Unlocked, MAX_BODY_BYTES,
+    paths, CompanyChanged, CompanyRequest, DeviceList, ErrorBody, ErrorCode, LoginRequest,
+    LoginStep, Me, TokenRequest, Tokens, TotpRequest, UnlockRequest, Unlocked, MAX_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::auth::{self, Auth, Caller};
+use crate::auth::{Auth, Caller};
 use crate::clock::Clock;
-use crate::error::ApiError;
+use crate::error::Rejection;
 
 /// Everything a request handler may touch.
 #[derive(Clone)]
@@ -53,8 +55,13 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ME, get(me))
         .route(paths::ME_COMPANY, put(switch_company))
         .route(paths::LOGOUT, post(logout))
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .route(paths::TOKEN, post(token))
+        .route(paths::LOCK, post(lock))
+        .route(paths::DEVICES, get(devices))
+        .route(paths::DEVICE, delete(delete_device))
+        .route(paths::LOGOUT_ALL, post(logout_all))
+        .fallback(|| async { Rejection::NotFound })
+        .method_not_allowed_fallback(|| async { Rejection::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -75,7 +82,7 @@ async fn limit_headers(req: Request, next: Next) -> Response {
         .map(|(k, v)| k.as_str().len() + v.len() + 4)
         .sum();
     if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
-        return ApiError::HeadersTooLarge.into_response();
+        return Rejection::HeadersTooLarge.into_response();
     }
     next.run(req).await
 }
@@ -109,25 +116,26 @@ async fn error_body_for_bare_errors(response: Response) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let code = self.code();
         match &self {
-            ApiError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            ApiError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            Rejection::Internal(detail) => tracing::error!(%detail, "internal error"),
+            Rejection::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
             _ => {}
         }
         let mut body = ErrorBody::new(code);
         let mut retry_after = None;
         match self {
-            ApiError::RateLimited { retry_after_s } => {
+            Rejection::RateLimited { retry_after_s } => {
                 body.retry_after_s = Some(retry_after_s);
                 retry_after = Some(retry_after_s);
             }
-            ApiError::TotpInvalid { attempts_left } | ApiError::PinIncorrect { attempts_left } => {
+            Rejection::TotpInvalid { attempts_left }
+            | Rejection::PinIncorrect { attempts_left } => {
                 body.attempts_left = Some(attempts_left);
             }
-            ApiError::Unavailable(_) => retry_after = Some(2),
+            Rejection::Unavailable(_) => retry_after = Some(2),
             _ => {}
         }
         let status =
@@ -151,7 +159,7 @@ where
     T: DeserializeOwned,
     S: Send + Sync,
 {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
@@ -161,12 +169,12 @@ where
     }
 }
 
-fn reject(rejection: JsonRejection) -> ApiError {
+fn reject(rejection: JsonRejection) -> Rejection {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::PayloadTooLarge
+        Rejection::PayloadTooLarge
     } else {
         // The serde message names the field, never echoes the value.
-        ApiError::BadRequest(rejection.body_text())
+        Rejection::BadRequest(rejection.body_text())
     }
 }
 
@@ -222,9 +230,9 @@ pub fn client_ip(socket: IpAddr, headers: &HeaderMap, hops: usize) -> IpAddr {
 }
 
 impl FromRequestParts<AppState> for ClientAddr {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
         let socket = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -240,9 +248,9 @@ impl FromRequestParts<AppState> for ClientAddr {
 pub struct LoginBody(pub LoginRequest, pub Zeroizing<String>);
 
 impl<S: Send + Sync> FromRequest<S> for LoginBody {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, Rejection> {
         let json_content = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -250,20 +258,20 @@ impl<S: Send + Sync> FromRequest<S> for LoginBody {
             .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
+                Rejection::PayloadTooLarge
             } else {
-                ApiError::BadRequest(r.body_text())
+                Rejection::BadRequest(r.body_text())
             }
         })?;
         if !json_content {
             wipe(bytes);
-            return Err(ApiError::BadRequest(
+            return Err(Rejection::BadRequest(
                 "Expected request with `Content-Type: application/json`".into(),
             ));
         }
         let parsed = serde_json::from_slice::<LoginRequest>(&bytes);
         wipe(bytes);
-        let mut req = parsed.map_err(|e| ApiError::BadRequest(without_input(&e)))?;
+        let mut req = parsed.map_err(|e| Rejection::BadRequest(without_input(&e)))?;
         let password = Zeroizing::new(std::mem::take(&mut req.password));
         Ok(LoginBody(req, password))
     }
@@ -294,9 +302,9 @@ fn without_input(e: &serde_json::Error) -> String {
 }
 
 impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -304,12 +312,12 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
-        auth::authenticate(&state.auth.db, token, state.clock.now()).await
+            .ok_or(Rejection::Unauthorized)?;
+        state.auth.authenticate(token, state.clock.now()).await
     }
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+async fn healthz(State(state): State<AppState>) -> Result<&'static str, Rejection> {
     state.auth.db.ping().await?;
     Ok("ok")
 }
@@ -318,7 +326,7 @@ async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     LoginBody(req, password): LoginBody,
-) -> Result<Json<LoginStep>, ApiError> {
+) -> Result<Json<LoginStep>, Rejection> {
     let now = state.clock.now();
     state
         .auth
@@ -330,7 +338,7 @@ async fn login(
 async fn login_totp(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<TotpRequest>,
-) -> Result<Json<LoginStep>, ApiError> {
+) -> Result<Json<LoginStep>, Rejection> {
     state
         .auth
         .login_totp(req, state.clock.now())
@@ -341,28 +349,71 @@ async fn login_totp(
 async fn unlock(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<UnlockRequest>,
-) -> Result<Json<Unlocked>, ApiError> {
-    auth::unlock(&state.auth.db, &state.auth.checks, req, state.clock.now())
-        .await
-        .map(Json)
+) -> Result<Json<Unlocked>, Rejection> {
+    state.auth.unlock(req, state.clock.now()).await.map(Json)
 }
 
-async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
-    auth::me(&state.auth.db, caller.user_id).await.map(Json)
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, Rejection> {
+    state.auth.me(&caller).await.map(Json)
 }
 
 async fn switch_company(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<CompanyRequest>,
-) -> Result<Json<CompanyChanged>, ApiError> {
-    auth::switch_company(&state.auth.db, &caller, req.company_id)
+) -> Result<Json<CompanyChanged>, Rejection> {
+    state
+        .auth
+        .switch_company(&caller, req.company_id)
         .await
         .map(Json)
 }
 
-async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
-    auth::logout(&state.auth.db, &caller, state.clock.now()).await?;
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Rejection> {
+    state.auth.logout(&caller, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn token(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<Tokens>, Rejection> {
+    state.auth.refresh(req, state.clock.now()).await.map(Json)
+}
+
+async fn lock(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Rejection> {
+    state.auth.lock(&caller).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn devices(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<DeviceList>, Rejection> {
+    state
+        .auth
+        .devices(&caller, state.clock.now())
+        .await
+        .map(Json)
+}
+
+async fn delete_device(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Rejection> {
+    state
+        .auth
+        .revoke_own_device(&caller, &id, state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn logout_all(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<StatusCode, Rejection> {
+    state.auth.logout_all(&caller, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -34,7 +34,7 @@ use tower::ServiceExt;
 
 pub use clock::Clock;
 pub use db::Db;
-pub use error::{ApiError, ServerError};
+pub use error::{Rejection, ServerError};
 
 use auth::{Auth, Checks};
 use http::AppState;
@@ -137,7 +137,16 @@ pub async fn serve_on(
     clock: Clock,
     options: Options,
 ) -> Result<Running, ServerError> {
-    let db = Db::connect(database_url).await?;
+    serve_db(Db::connect(database_url).await?, bind, clock, options).await
+}
+
+/// Serves on `bind` over a connected database.
+pub async fn serve_db(
+    db: Db,
+    bind: SocketAddr,
+    clock: Clock,
+    options: Options,
+) -> Result<Running, ServerError> {
     let state = state(db.clone(), clock.clone(), &options)?;
     let checks = state.auth.checks.clone();
     let app = http::app(state);
@@ -209,6 +218,7 @@ async fn purge_loop(db: Db, clock: Clock, every: Duration) {
             Ok(p) => tracing::info!(
                 challenges = p.challenges,
                 access_tokens = p.access_tokens,
+                refresh_tokens = p.refresh_tokens,
                 devices = p.devices,
                 throttle = p.throttle,
                 "purged expired rows"

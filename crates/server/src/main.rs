@@ -171,6 +171,7 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
         return Ok(());
     }
     let now = Utc::now();
+    let db = Db::connect(&url).await?;
     match cli.command {
         Command::Serve {
             bind,
@@ -192,7 +193,7 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
                 ..Options::default()
             };
             let mut running =
-                heeros_server::serve_on(&url, bind, Clock::system(), options.clone()).await?;
+                heeros_server::serve_db(db, bind, Clock::system(), options.clone()).await?;
             tracing::info!(
                 addr = %running.addr,
                 database = %db::redact(&url),
@@ -210,100 +211,87 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
             }
         }
         Command::Demo => {
-            let db = Db::connect(&url).await?;
             let logins = demo::seed(&db, now).await?;
             print!("{}", demo::describe(&logins));
         }
-        Command::User(cmd) => {
-            let db = Db::connect(&url).await?;
-            match cmd {
-                UserCommand::Add { name } => {
-                    let password = read_password()?;
-                    let (id, name) = admin::add_user(&db, &name, &password, now).await?;
-                    println!("added user {name:?} (id {id})");
-                }
-                UserCommand::ResetPassword { name } => {
-                    let password = read_password()?;
-                    let ended = admin::reset_password(&db, &name, &password, now).await?;
-                    println!("password set; the user name is unlocked; {ended}");
-                }
-                UserCommand::Unlock { name } => {
-                    admin::unlock_user(&db, &name).await?;
-                    println!("unlocked");
-                }
+        Command::User(cmd) => match cmd {
+            UserCommand::Add { name } => {
+                let password = read_password()?;
+                let (id, name) = admin::add_user(&db, &name, &password, now).await?;
+                println!("added user {name:?} (id {id})");
             }
-        }
-        Command::Totp(cmd) => {
-            let db = Db::connect(&url).await?;
-            match cmd {
-                TotpCommand::Enroll { user } => {
-                    let e = admin::enroll_totp_at(&db, &user, None, now).await?;
-                    println!("secret: {}\n{}\n{}", e.secret, e.uri, qr(&e.uri));
-                    println!("{}", e.ended);
-                }
-                TotpCommand::Remove { user } => {
-                    let ended = admin::remove_totp(&db, &user, now).await?;
-                    println!("authenticator removed; {ended}");
-                }
-                TotpCommand::Code { .. } => unreachable!("handled above"),
+            UserCommand::ResetPassword { name } => {
+                let password = read_password()?;
+                let ended = admin::reset_password(&db, &name, &password, now).await?;
+                println!("password set; the user name is unlocked; {ended}");
             }
-        }
+            UserCommand::Unlock { name } => {
+                admin::unlock_user(&db, &name).await?;
+                println!("unlocked");
+            }
+        },
+        Command::Totp(cmd) => match cmd {
+            TotpCommand::Enroll { user } => {
+                let e = admin::enroll_totp_at(&db, &user, None, now).await?;
+                println!("secret: {}\n{}\n{}", e.secret, e.uri, qr(&e.uri));
+                println!("{}", e.ended);
+            }
+            TotpCommand::Remove { user } => {
+                let ended = admin::remove_totp(&db, &user, now).await?;
+                println!("authenticator removed; {ended}");
+            }
+            TotpCommand::Code { .. } => unreachable!("handled above"),
+        },
         Command::Company(CompanyCommand::Add { name, business_id }) => {
-            let db = Db::connect(&url).await?;
             let id = admin::add_company(&db, &name, &business_id).await?;
             println!("added company {name:?} (id {id})");
         }
         Command::Grant { user, business_id } => {
-            let db = Db::connect(&url).await?;
             admin::grant(&db, &user, &business_id).await?;
             println!("granted");
         }
         Command::Revoke { user, business_id } => {
-            let db = Db::connect(&url).await?;
             admin::revoke(&db, &user, &business_id).await?;
             println!("revoked");
         }
-        Command::Devices(cmd) => {
-            let db = Db::connect(&url).await?;
-            match cmd {
-                DevicesCommand::List { user } => {
-                    println!(
-                        "{:<24} {:<22} {:<18} {:<8} {:<17} {:<17} STATE",
-                        "ID", "USER", "DEVICE", "OS", "LOGGED IN", "EXPIRES"
+        Command::Devices(cmd) => match cmd {
+            DevicesCommand::List { user } => {
+                println!(
+                    "{:<24} {:<22} {:<18} {:<8} {:<17} {:<17} STATE",
+                    "ID", "USER", "DEVICE", "OS", "LOGGED IN", "EXPIRES"
+                );
+                for d in admin::list_devices(&db, user.as_deref()).await? {
+                    let state = d.revoked.map_or_else(
+                        || format!("live ({} wrong PINs)", d.failed_unlocks),
+                        |r| format!("revoked: {r}"),
                     );
-                    for d in admin::list_devices(&db, user.as_deref()).await? {
-                        let state = d.revoked.map_or_else(
-                            || format!("live ({} wrong PINs)", d.failed_unlocks),
-                            |r| format!("revoked: {r}"),
-                        );
-                        println!(
-                            "{:<24} {:<22} {:<18} {:<8} {:<17} {:<17} {state}",
-                            d.id,
-                            d.user,
-                            d.device_name,
-                            d.platform,
-                            time(d.created_at),
-                            time(d.login_expires_at)
-                        );
-                    }
+                    println!(
+                        "{:<24} {:<22} {:<18} {:<8} {:<17} {:<17} {state}",
+                        d.id,
+                        d.user,
+                        d.device_name,
+                        d.platform,
+                        time(d.created_at),
+                        time(d.login_expires_at)
+                    );
                 }
-                DevicesCommand::Revoke { device_id, user } => match (device_id, user) {
-                    (Some(id), None) => {
-                        let live = admin::revoke_device(&db, &id, now).await?;
-                        println!("{}", if live { "revoked" } else { "was not live" });
-                    }
-                    (None, Some(user)) => {
-                        let n = admin::revoke_devices(&db, &user, now).await?;
-                        println!("revoked {n} device session(s)");
-                    }
-                    _ => {
-                        return Err(ServerError::Invalid(
-                            "give a device id or --user NAME".into(),
-                        ))
-                    }
-                },
             }
-        }
+            DevicesCommand::Revoke { device_id, user } => match (device_id, user) {
+                (Some(id), None) => {
+                    let live = admin::revoke_device(&db, &id, now).await?;
+                    println!("{}", if live { "revoked" } else { "was not live" });
+                }
+                (None, Some(user)) => {
+                    let n = admin::revoke_devices(&db, &user, now).await?;
+                    println!("revoked {n} device session(s)");
+                }
+                _ => {
+                    return Err(ServerError::Invalid(
+                        "give a device id or --user NAME".into(),
+                    ))
+                }
+            },
+        },
     }
     Ok(())
 }

@@ -29,15 +29,9 @@ pub async fn fresh_postgres_database(base: &str) -> String {
         "heeros_test_{}",
         random_token(9).to_lowercase().replace(['-', '_'], "x")
     );
-    // A bare pool: connecting through `Db` would migrate the base database.
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(base)
-        .await
-        .expect("connect to PostgreSQL");
-    sqlx::Executor::execute(&admin, format!("CREATE DATABASE {name}").as_str())
+    crate::db::create_postgres_database(base, &name)
         .await
         .expect("CREATE DATABASE");
-    admin.close().await;
     let mut url = url::Url::parse(base).expect("a PostgreSQL URL");
     url.set_path(&name);
     url.to_string()

@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 
 use crate::db::throttle as sql;
 use crate::db::Db;
-use crate::error::ApiError;
+use crate::error::Rejection;
 
 /// Consecutive failures that lock a user name.
 pub const LOCK_AFTER: i64 = 100;
@@ -113,7 +113,7 @@ pub async fn reserve(
     db: &Db,
     keys: &[(Kind, String)],
     now: DateTime<Utc>,
-) -> Result<Vec<Reserved>, ApiError> {
+) -> Result<Vec<Reserved>, Rejection> {
     let mut tx = db.pool.begin().await?;
     let mut reserved = Vec::with_capacity(keys.len());
     for (kind, key) in keys {
@@ -168,7 +168,7 @@ pub async fn refusal(
     kind: Kind,
     key: &str,
     now: DateTime<Utc>,
-) -> Result<ApiError, ApiError> {
+) -> Result<Rejection, Rejection> {
     let now_s = now.timestamp();
     let row = sql::find(db, key).await?;
     let (failures, blocked_until) = row.map_or((0, 0), |r| (r.failures, r.blocked_until));
@@ -180,7 +180,7 @@ pub async fn refusal(
             failures,
             "attempt refused: user name locked"
         );
-        return Ok(ApiError::AccountLocked);
+        return Ok(Rejection::AccountLocked);
     }
     let retry_after_s = (blocked_until - now_s).max(1) as u64;
     tracing::warn!(
@@ -192,18 +192,18 @@ pub async fn refusal(
         retry_after_s,
         "attempt refused: backing off"
     );
-    Ok(ApiError::RateLimited { retry_after_s })
+    Ok(Rejection::RateLimited { retry_after_s })
 }
 
 /// The attempt did not fail, but does not end the run of failures either
 /// (a right password from an address; a right password before the code).
-pub async fn release(db: &Db, r: &Reserved) -> Result<(), ApiError> {
+pub async fn release(db: &Db, r: &Reserved) -> Result<(), Rejection> {
     let left = sql::release(db, &r.key, r.n).await?;
     unblock_if_free(db, r, left).await
 }
 
 /// The attempt succeeded: the run of failures up to it is over.
-pub async fn reset(db: &Db, r: &Reserved) -> Result<(), ApiError> {
+pub async fn reset(db: &Db, r: &Reserved) -> Result<(), Rejection> {
     let left = sql::reset(db, &r.key, r.n).await?;
     unblock_if_free(db, r, left).await
 }
@@ -211,7 +211,7 @@ pub async fn reset(db: &Db, r: &Reserved) -> Result<(), ApiError> {
 /// After a release or reset, the attempts still counted (in flight) may no
 /// longer earn the back-off one of them set: lift it, so legitimate
 /// concurrent logins are not held back longer than the count says.
-async fn unblock_if_free(db: &Db, r: &Reserved, left: Option<i64>) -> Result<(), ApiError> {
+async fn unblock_if_free(db: &Db, r: &Reserved, left: Option<i64>) -> Result<(), Rejection> {
     if let Some(left) = left.filter(|l| *l > 0 && backoff_s(r.kind, *l) == 0) {
         sql::unblock_at(db, &r.key, left).await?;
     }
@@ -220,7 +220,7 @@ async fn unblock_if_free(db: &Db, r: &Reserved, left: Option<i64>) -> Result<(),
 
 /// Forgets the failures of one key (an admin unlock, a password reset).
 pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sql::delete(db, key).await
+    sql::delete(&db.pool, key).await
 }
 
 #[cfg(test)]

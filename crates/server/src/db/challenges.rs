@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::db::{Conn, Db};
 
 /// A challenge whose attempt has just been counted, with what the code
 /// check needs.
@@ -42,7 +42,8 @@ pub async fn reserve(
     .await
 }
 
-pub async fn owner(
+/// The name key and authenticator secret of a challenge's user.
+pub async fn find_code_owner(
     conn: &mut AnyConnection,
     user_id: i64,
 ) -> Result<Option<CodeOwner>, sqlx::Error> {
@@ -101,10 +102,10 @@ pub async fn trim(db: &Db, user_id: i64, keep: i64, now: i64) -> Result<u64, sql
 }
 
 /// Deletes every challenge of a user. Returns how many.
-pub async fn delete_of_user(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_all_by_user(e: impl Conn<'_>, user_id: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM challenges WHERE user_id = $1")
         .bind(user_id)
-        .execute(&db.pool)
+        .execute(e)
         .await?;
     Ok(done.rows_affected())
 }

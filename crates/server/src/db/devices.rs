@@ -1,6 +1,9 @@
-//! Device sessions and their access tokens: the SQL.
+//! Device sessions: the SQL. A device session's access tokens die with it
+//! (`revoke` deletes them in the same transaction).
 
-use crate::db::Db;
+use sqlx::AnyConnection;
+
+use crate::db::{refresh, tokens, Conn};
 
 /// What an unlock needs once its attempt is counted.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,11 +22,38 @@ pub struct DeviceState {
     pub login_expires_at: i64,
 }
 
+/// A live device session as its user sees it (`GET /v1/devices`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveDevice {
+    pub id: String,
+    pub device_name: String,
+    pub platform: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub login_expires_at: i64,
+}
+
+/// A device session as the operator sees it (`devices list`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DeviceRow {
+    pub id: String,
+    /// The user's display name.
+    pub user: String,
+    pub device_name: String,
+    pub platform: String,
+    pub created_at: i64,
+    pub login_expires_at: i64,
+    pub last_seen_at: i64,
+    pub failed_unlocks: i64,
+    /// Why it was revoked; None while live.
+    pub revoked: Option<String>,
+}
+
 /// Counts one unlock attempt before the secret is checked: only on a live,
 /// unexpired device whose count is below `budget`. One statement, atomic on
 /// both backends; None when refused.
 pub async fn reserve_unlock(
-    db: &Db,
+    e: impl Conn<'_>,
     device_id: &str,
     budget: i64,
     now: i64,
@@ -36,14 +66,17 @@ pub async fn reserve_unlock(
     .bind(device_id)
     .bind(now)
     .bind(budget)
-    .fetch_optional(&db.pool)
+    .fetch_optional(e)
     .await
 }
 
-pub async fn state(db: &Db, device_id: &str) -> Result<Option<DeviceState>, sqlx::Error> {
+pub async fn find_state(
+    e: impl Conn<'_>,
+    device_id: &str,
+) -> Result<Option<DeviceState>, sqlx::Error> {
     sqlx::query_as("SELECT revoked_at, login_expires_at FROM devices WHERE id = $1")
         .bind(device_id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(e)
         .await
 }
 
@@ -51,7 +84,7 @@ pub async fn state(db: &Db, device_id: &str) -> Result<Option<DeviceState>, sqlx
 /// (attempts counted after it, still in flight, keep counting). False when
 /// the device was revoked meanwhile.
 pub async fn settle_unlock(
-    db: &Db,
+    e: impl Conn<'_>,
     device_id: &str,
     n: i64,
     now: i64,
@@ -65,43 +98,140 @@ pub async fn settle_unlock(
     .bind(device_id)
     .bind(n)
     .bind(now)
-    .execute(&db.pool)
+    .execute(e)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Ends a device session and deletes its access tokens. True if it was live.
-pub async fn revoke(db: &Db, device_id: &str, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
+/// Ends a device session and deletes its tokens (run it in a transaction).
+/// True if it was live.
+pub async fn revoke(
+    conn: &mut AnyConnection,
+    device_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE devices SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL",
     )
     .bind(device_id)
     .bind(now)
     .bind(reason)
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1")
-        .bind(device_id)
-        .execute(&db.pool)
-        .await?;
+    tokens::delete_all_by_device(&mut *conn, device_id).await?;
+    refresh::delete_all_by_device(&mut *conn, device_id).await?;
     Ok(done.rows_affected() == 1)
 }
 
+/// Ends every live device session of a user and deletes their tokens (run
+/// it in a transaction). Returns the ids it ended.
+pub async fn revoke_all_by_user(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "UPDATE devices SET revoked_at = $2, revoked_reason = $3 \
+         WHERE user_id = $1 AND revoked_at IS NULL RETURNING id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(reason)
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in &ids {
+        tokens::delete_all_by_device(&mut *conn, id).await?;
+        refresh::delete_all_by_device(&mut *conn, id).await?;
+    }
+    Ok(ids)
+}
+
+/// Ends one device session of one user (live and unexpired) and deletes
+/// its tokens (run it in a transaction). False when there is no such
+/// session of that user's.
+pub async fn revoke_of_user(
+    conn: &mut AnyConnection,
+    device_id: &str,
+    user_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE devices SET revoked_at = $3, revoked_reason = $4 \
+         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND login_expires_at > $3",
+    )
+    .bind(device_id)
+    .bind(user_id)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    tokens::delete_all_by_device(&mut *conn, device_id).await?;
+    refresh::delete_all_by_device(&mut *conn, device_id).await?;
+    Ok(true)
+}
+
+/// A user's live, unexpired device sessions, newest first.
+pub async fn find_live_by_user(
+    e: impl Conn<'_>,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<LiveDevice>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, device_name, platform, created_at, last_seen_at, login_expires_at \
+         FROM devices WHERE user_id = $1 AND revoked_at IS NULL AND login_expires_at > $2 \
+         ORDER BY seq DESC, created_at DESC, id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(e)
+    .await
+}
+
+/// The login expiry of a device session (for a refresh token's cap).
+pub async fn find_login_expiry(
+    e: impl Conn<'_>,
+    device_id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT login_expires_at FROM devices WHERE id = $1")
+        .bind(device_id)
+        .fetch_optional(e)
+        .await
+}
+
+/// Marks a device session used now (a token refresh).
+pub async fn touch(e: impl Conn<'_>, device_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE devices SET last_seen_at = $2 WHERE id = $1")
+        .bind(device_id)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
 /// The ids of a user's live device sessions, newest first.
-pub async fn live_of_user(db: &Db, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn find_live_ids_by_user(
+    e: impl Conn<'_>,
+    user_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT id FROM devices WHERE user_id = $1 AND revoked_at IS NULL \
          ORDER BY seq DESC, created_at DESC, id",
     )
     .bind(user_id)
-    .fetch_all(&db.pool)
+    .fetch_all(e)
     .await
 }
 
 /// A new device session row; it is the user's newest (`seq`).
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
-    db: &Db,
+    e: impl Conn<'_>,
     device_id: &str,
     user_id: i64,
     device_name: &str,
@@ -122,32 +252,23 @@ pub async fn insert(
     .bind(secret_hash)
     .bind(now)
     .bind(login_expires_at)
-    .execute(&db.pool)
+    .execute(e)
     .await
     .map(|_| ())
 }
 
-pub async fn insert_token(
-    db: &Db,
-    token_hash: &str,
-    device_id: &str,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO access_tokens (token_hash, device_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(token_hash)
-        .bind(device_id)
-        .bind(expires_at)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
-}
-
-/// Deletes a device's expired access tokens (one collects per unlock).
-pub async fn delete_dead_tokens(db: &Db, device_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM access_tokens WHERE device_id = $1 AND expires_at <= $2")
-        .bind(device_id)
-        .bind(now)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+/// Device sessions, newest first; of one user when `user_id` is given.
+pub async fn find_all(
+    e: impl Conn<'_>,
+    user_id: Option<i64>,
+) -> Result<Vec<DeviceRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, u.display_name AS user, d.device_name, d.platform, d.created_at, \
+         d.login_expires_at, d.last_seen_at, d.failed_unlocks, d.revoked_reason AS revoked \
+         FROM devices d JOIN users u ON u.id = d.user_id \
+         WHERE ($1 IS NULL OR d.user_id = $1) ORDER BY d.created_at DESC, d.id",
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await
 }

@@ -4,9 +4,13 @@
 //! backend is chosen by the URL's scheme.
 
 pub mod challenges;
+pub mod companies;
 pub mod devices;
 pub mod purge;
+pub mod refresh;
 pub mod throttle;
+pub mod tokens;
+pub mod users;
 
 use std::path::Path;
 use std::time::Duration;
@@ -47,6 +51,11 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+
+/// What a query runs on: the pool (`&db.pool`), or a transaction or
+/// connection (`&mut *tx`), so one query function serves both.
+pub trait Conn<'c>: sqlx::Executor<'c, Database = sqlx::Any> {}
+impl<'c, T: sqlx::Executor<'c, Database = sqlx::Any>> Conn<'c> for T {}
 
 /// A pool and the backend it talks to.
 #[derive(Clone, Debug)]
@@ -114,4 +123,16 @@ impl Db {
 /// Runs one SQL statement (admin and bench tooling).
 pub async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
     db.pool.execute(sql).await.map(|_| ())
+}
+
+/// Creates an empty database named `name` on the PostgreSQL server of
+/// `base` (a URL naming any existing database), without migrating `base`.
+pub async fn create_postgres_database(base: &str, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let admin = AnyPool::connect(base).await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    admin.close().await;
+    Ok(())
 }

@@ -16,11 +16,12 @@ pub const KEEP_IDLE_ADDRESS_S: i64 = 3600;
 pub struct Purged {
     pub challenges: u64,
     pub access_tokens: u64,
+    pub refresh_tokens: u64,
     pub devices: u64,
     pub throttle: u64,
 }
 
-/// Deletes used or expired challenges, expired access tokens, device
+/// Deletes used or expired challenges, expired access and refresh tokens, device
 /// sessions dead for [`KEEP_DEAD_DEVICES_S`], and throttle rows that no
 /// longer count (addresses idle an hour; names idle 30 days and not locked;
 /// names back at zero).
@@ -35,7 +36,15 @@ pub async fn purge(db: &Db, now: i64, lock_after: i64) -> Result<Purged, sqlx::E
         .execute(&db.pool)
         .await?
         .rows_affected();
+    let refresh_tokens = crate::db::refresh::delete_expired(&db.pool, now).await?;
     let dead_before = now - KEEP_DEAD_DEVICES_S;
+    sqlx::query(
+        "DELETE FROM refresh_tokens WHERE device_id IN (SELECT id FROM devices \
+         WHERE revoked_at <= $1 OR login_expires_at <= $1)",
+    )
+    .bind(dead_before)
+    .execute(&db.pool)
+    .await?;
     sqlx::query(
         "DELETE FROM access_tokens WHERE device_id IN (SELECT id FROM devices \
          WHERE revoked_at <= $1 OR login_expires_at <= $1)",
@@ -65,6 +74,7 @@ pub async fn purge(db: &Db, now: i64, lock_after: i64) -> Result<Purged, sqlx::E
     Ok(Purged {
         challenges,
         access_tokens,
+        refresh_tokens,
         devices,
         throttle,
     })

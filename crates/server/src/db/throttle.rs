@@ -6,7 +6,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::db::{Conn, Db};
 
 /// A throttle row as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -110,10 +110,10 @@ pub async fn unblock_at(db: &Db, key: &str, failures: i64) -> Result<(), sqlx::E
 }
 
 /// Forgets a key entirely (admin unlock, password reset).
-pub async fn delete(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+pub async fn delete(e: impl Conn<'_>, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM throttle WHERE key = $1")
         .bind(key)
-        .execute(&db.pool)
+        .execute(e)
         .await
         .map(|_| ())
 }
