@@ -27,6 +27,7 @@ use xwindow::{pause_ms, skip_reason, App, Target};
 const MATTI: &str = "Matti Virtanen";
 const PIN: &str = "2580";
 const ACCOUNT: Target = Target::Css(".account-button");
+const PAD: Target = Target::Id("pin-pad");
 /// The intro's forward button: "Next", and "Get started" on the last step.
 const NEXT: Target = Target::Css(".actions .btn-primary");
 
@@ -141,12 +142,22 @@ fn take_all(size: (u32, u32), out: &Path) {
     app.click_on(Target::Id("code"));
     app.key(&["ctrl+a"]);
     world.enter_code(&app);
-    app.wait_for(Target::Id("pin"), wait);
+    let pin_twice = |first: &str, second: &str| {
+        app.wait_for(PAD, wait);
+        app.type_fast(first);
+        app.enter();
+        app.wait_for(Target::Text("Type the same PIN code again"), wait);
+        app.type_fast(second);
+        app.enter();
+    };
+    app.wait_for(PAD, wait);
+    app.type_fast("25");
     app.shot("pin-setup");
-    app.fill_two_and_send(Target::Id("pin"), PIN, "2581");
-    app.wait_for(Target::Css("#pin[aria-invalid=true]"), wait);
+    app.key(&["BackSpace", "BackSpace"]);
+    pin_twice(PIN, "2581");
+    app.wait_for(Target::Css(".pin-pad-invalid"), wait);
     app.shot("pin-setup-mismatch");
-    app.fill_two_and_send(Target::Id("pin"), PIN, PIN);
+    pin_twice(PIN, PIN);
     app.wait_until(
         "the login in the secure store",
         Duration::from_secs(20),
@@ -157,29 +168,51 @@ fn take_all(size: (u32, u32), out: &Path) {
     app.click_on(ACCOUNT);
     app.wait_for(Target::Text("Go back"), wait);
     app.shot("company-menu");
+    app.click_on(Target::Text("Change PIN code"));
+    app.wait_for(PAD, wait);
+    app.shot("change-pin");
+    app.click_on(Target::Text("Cancel"));
+    app.click_on(Target::Text("My devices"));
+    app.wait_for(Target::Css(".device"), wait);
+    app.shot("my-devices");
+    app.click_on(Target::Text("Go back"));
+    app.click_on(Target::Text("Log out"));
+    app.wait_for(Target::Id("confirm-dialog"), wait);
+    app.shot("log-out-confirmation");
     app.kill();
 
-    // Relaunch: unlock (a wrong PIN, then the right one), log out.
+    // Relaunch: unlock (a wrong PIN, then the right one), the cover while
+    // away, Forgot PIN?, log out.
     let app = launch(&world.base_url);
-    app.wait_for(Target::Id("unlock-pin"), wait);
+    app.wait_for(PAD, wait);
     app.shot("unlock");
-    app.click_on(Target::Id("unlock-pin"));
     app.type_fast("1111");
     app.enter();
     app.wait_until("a wrong PIN counted", Duration::from_secs(20), || {
         world.devices()[0].failed_unlocks == 1
     });
-    app.wait_for(Target::Css("#unlock-pin[aria-invalid=true]"), wait);
+    app.wait_for(Target::Css(".pin-pad-invalid"), wait);
     app.shot("unlock-wrong-pin");
-    app.click_on(Target::Id("unlock-pin"));
-    app.key(&["ctrl+a"]);
+    app.click_on(Target::Text("Forgot PIN?"));
+    app.wait_for(Target::Id("confirm-dialog"), wait);
+    app.shot("forgot-pin-confirmation");
+    app.click_on(Target::Text("Cancel"));
+    app.wait_for(PAD, wait);
     app.type_fast(PIN);
     app.enter();
     app.wait_until("the unlock", Duration::from_secs(20), || {
         world.devices()[0].failed_unlocks == 0
     });
+    app.wait_for(ACCOUNT, wait);
+    app.shot("home-wrong-pins-told");
+    app.unfocus();
+    app.wait_for(Target::Id("cover"), wait);
+    app.shot("cover-while-away");
+    app.refocus();
+    app.wait_for(ACCOUNT, wait);
     app.click_on(ACCOUNT);
     app.click_on(Target::Text("Log out"));
+    app.click_on(Target::Css("#confirm-dialog .btn-danger-solid"));
     app.wait_until("the logout", Duration::from_secs(10), || {
         world.devices()[0].revoked.as_deref() == Some("logout")
     });

@@ -176,6 +176,15 @@ pub struct Texts {
     pub change_pin_new: &'static str,
     pub pin_changed: &'static str,
 
+    pub my_devices: &'static str,
+    pub devices_lead: &'static str,
+    pub this_device: &'static str,
+    pub last_used: &'static str,
+    pub log_out_device: &'static str,
+    pub log_out_all: &'static str,
+    pub log_out_all_confirm_title: &'static str,
+    pub log_out_all_confirm_body: &'static str,
+
     // Start-up failure
     pub startup_failed_title: &'static str,
     pub startup_storage: &'static str,
@@ -423,6 +432,15 @@ pub static EN: Texts = Texts {
     change_pin_new: "New PIN code",
     pin_changed: "Your PIN code has been changed.",
 
+    my_devices: "My devices",
+    devices_lead: "Phones where you are logged in to Heeros Mobile. Log out a device you no longer use or do not recognise.",
+    this_device: "This device",
+    last_used: "Last used {n}",
+    log_out_device: "Log out",
+    log_out_all: "Log out from all devices",
+    log_out_all_confirm_title: "Log out from all devices?",
+    log_out_all_confirm_body: "Heeros Mobile is logged out on every phone where you use it, this one too, and this phone is cleared. On each of them you log in again with your user name, password and authenticator code.",
+
     startup_failed_title: "Heeros Mobile cannot start",
     startup_storage: "The secure storage of this device is not available, so Heeros Mobile cannot keep your login safe. On a Linux desktop, start a Secret Service (for example GNOME Keyring) and open the app again.",
     startup_other: "Heeros Mobile could not start.",
@@ -577,6 +595,15 @@ pub static FI: Texts = Texts {
     change_pin_current: "Nykyinen PIN-koodi",
     change_pin_new: "Uusi PIN-koodi",
     pin_changed: "PIN-koodisi on vaihdettu.",
+
+    my_devices: "Laitteeni",
+    devices_lead: "Puhelimet, joilla olet kirjautunut Heeros Mobileen. Kirjaa ulos laite, jota et enää käytä tai jota et tunnista.",
+    this_device: "Tämä laite",
+    last_used: "Viimeksi käytetty {n}",
+    log_out_device: "Kirjaa ulos",
+    log_out_all: "Kirjaudu ulos kaikilta laitteilta",
+    log_out_all_confirm_title: "Kirjaudutaanko ulos kaikilta laitteilta?",
+    log_out_all_confirm_body: "Heeros Mobile kirjataan ulos kaikilla puhelimilla, joilla käytät sitä, myös tällä, ja tämän puhelimen tiedot poistetaan. Kirjaudut niillä uudelleen käyttäjätunnuksella, salasanalla ja tunnistautumiskoodilla.",
 
     startup_failed_title: "Heeros Mobile ei käynnisty",
     startup_storage: "Laitteen suojattu tallennustila ei ole käytettävissä, joten Heeros Mobile ei voi säilyttää kirjautumistasi turvallisesti. Käynnistä Linux-työpöydällä Secret Service (esimerkiksi GNOME Keyring) ja avaa sovellus uudelleen.",

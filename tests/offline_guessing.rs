@@ -1,5 +1,7 @@
 //! Rule (docs/design.md, Security model): a copy of the phone's stored data is useless
-//! for guessing the PIN offline — nothing stored can check a candidate.
+//! for guessing the PIN offline — nothing stored can check a candidate —
+//! and so is everything the unlocked app holds in memory besides it (its
+//! access and refresh tokens: the unlock secret is not kept).
 //!
 //! The app logs in against a real server and sets its PIN; the test then
 //! takes the raw stored entry (what a thief copying the secure store gets),
@@ -53,7 +55,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 #[tokio::test]
-async fn stored_data_plus_10000_offline_pin_guesses_cannot_tell_the_right_pin() {
+async fn stored_data_and_the_unlocked_apps_memory_plus_10000_pin_guesses_cannot_tell_the_right_pin()
+{
     let dir = tempfile::tempdir().unwrap();
     let (server, _) = spawn_demo(dir.path(), Clock::system()).await;
     let api = ApiClient::new(&server.base_url).unwrap();
@@ -71,6 +74,15 @@ async fn stored_data_plus_10000_offline_pin_guesses_cannot_tell_the_right_pin() 
         .unwrap();
     let home = app.set_pin(RIGHT_PIN, RIGHT_PIN).await.unwrap();
     assert_eq!(home.phase, Phase::Home);
+
+    // What a dump of the unlocked app's memory adds: tokens only.
+    let held = app.held_secrets();
+    assert_eq!(
+        held.len(),
+        2,
+        "an access and a refresh token while unlocked"
+    );
+    let memory: Vec<u8> = held.iter().flat_map(|h| h.as_bytes().to_vec()).collect();
 
     // What a thief copies: the raw stored entry.
     let raw = vault.raw_entry("login").unwrap().expect("a stored login");
@@ -100,7 +112,7 @@ async fn stored_data_plus_10000_offline_pin_guesses_cannot_tell_the_right_pin() 
         }
         if confirmers(&bytes)
             .iter()
-            .any(|c| contains(&raw, c) || contains(&rest, c))
+            .any(|c| contains(&raw, c) || contains(&rest, c) || contains(&memory, c))
         {
             confirmed.push(guess);
         }
@@ -108,7 +120,7 @@ async fn stored_data_plus_10000_offline_pin_guesses_cannot_tell_the_right_pin() 
     }
     assert!(
         confirmed.is_empty(),
-        "stored data confirms PIN guesses: {confirmed:?}"
+        "stored data or the unlocked app's memory confirms PIN guesses: {confirmed:?}"
     );
     assert_eq!(
         candidates.len(),

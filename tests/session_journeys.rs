@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use heeros_api::Account;
+use heeros_api::{Account, ErrorCode, TokenRequest};
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::vault::{LOGIN_KEY, PREFERENCES_KEY};
 use heeros_mobile::session::{
@@ -551,7 +551,7 @@ async fn wrong_pins_since_the_last_unlock_are_told_after_the_next_one() {
     assert_eq!(snap.phase, Phase::Home);
     assert_eq!(snap.failed_attempts_since_last_unlock, 2);
     // Told once: the next unlock without wrong PINs says nothing.
-    app.lock();
+    app.lock().await;
     let snap = app.unlock(PIN).await.unwrap();
     assert_eq!(snap.failed_attempts_since_last_unlock, 0);
 }
@@ -703,7 +703,7 @@ async fn a_company_without_rights_is_refused_and_nothing_changes() {
 }
 
 #[tokio::test]
-async fn an_expired_access_token_is_renewed_with_the_in_memory_secret() {
+async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
     let w = World::new().await;
     let mut app = w.at_home(LIISA).await;
     let snap = app.open_company_menu();
@@ -863,7 +863,7 @@ async fn intents_that_do_not_fit_the_screen_change_nothing() {
     assert_eq!(app.switch_company(1).await.unwrap(), before);
     assert_eq!(app.open_company_menu(), before);
     assert_eq!(app.go_back(), before);
-    assert_eq!(app.lock(), before);
+    assert_eq!(app.lock().await, before);
     assert_eq!(w.stored(), vec![PREFERENCES_KEY], "nothing stored");
 }
 
@@ -871,7 +871,7 @@ async fn intents_that_do_not_fit_the_screen_change_nothing() {
 async fn lock_forgets_the_secret_and_asks_the_pin_again() {
     let w = World::new().await;
     let mut app = w.at_home(MATTI).await;
-    let snap = app.lock();
+    let snap = app.lock().await;
     assert_eq!(snap.phase, Phase::Unlock);
     assert_eq!(
         app.switch_company(1).await.unwrap(),
@@ -882,7 +882,7 @@ async fn lock_forgets_the_secret_and_asks_the_pin_again() {
 }
 
 #[tokio::test]
-async fn a_device_revoked_while_unlocked_is_wiped_at_the_next_server_call() {
+async fn a_device_revoked_while_unlocked_locks_at_the_next_call_and_the_pin_then_wipes_it() {
     let w = World::new().await;
     let mut app = w.at_home(LIISA).await;
     let snap = app.open_company_menu();
@@ -893,7 +893,13 @@ async fn a_device_revoked_while_unlocked_is_wiped_at_the_next_server_call() {
         .into_iter()
         .find(|id| Some(*id) != current(&snap))
         .unwrap();
+    // Its tokens are dead (the server says only "unauthorized" for them):
+    // the app drops them and asks for the PIN...
     let snap = app.switch_company(other).await.unwrap();
+    assert_eq!(snap.phase, Phase::Unlock);
+    assert!(app.held_secrets().is_empty());
+    // ...and the unlock learns why: wiped, Login says so.
+    let snap = app.unlock(PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Login);
     assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
     w.assert_no_user_data();
@@ -911,17 +917,17 @@ async fn auto_lock_waits_for_the_lock_delay_and_not_less() {
         "the default"
     );
 
-    let away = app.went_to_background();
+    let away = app.went_to_background().await;
     assert!(away.covered, "nothing private while in the background");
     assert_eq!(away.phase, Phase::Home);
     w.advance(Duration::seconds(59));
-    let back = app.came_to_foreground();
+    let back = app.came_to_foreground().await;
     assert_eq!(back.phase, Phase::Home, "59 s: still open");
     assert!(!back.covered);
 
-    app.went_to_background();
+    app.went_to_background().await;
     w.advance(Duration::seconds(60));
-    let back = app.came_to_foreground();
+    let back = app.came_to_foreground().await;
     assert_eq!(back.phase, Phase::Unlock, "60 s: locked");
     assert!(!back.covered);
     assert_eq!(app.unlock(PIN).await.unwrap().phase, Phase::Home);
@@ -932,10 +938,10 @@ async fn lock_at_once_locks_as_the_app_leaves_and_the_choice_is_kept() {
     let w = World::new().await;
     let mut app = w.at_home(MATTI).await;
     app.set_lock_delay(LockDelay::AtOnce).await.unwrap();
-    let away = app.went_to_background();
+    let away = app.went_to_background().await;
     assert_eq!(away.phase, Phase::Unlock, "the session left memory at once");
     assert!(away.covered);
-    let back = app.came_to_foreground();
+    let back = app.came_to_foreground().await;
     assert_eq!(back.phase, Phase::Unlock);
     assert!(!back.covered);
     drop(app);
@@ -1046,4 +1052,99 @@ async fn change_pin_proves_the_old_pin_counts_wrong_ones_and_rewraps_nothing_els
         "the right old PIN reset the count; the old PIN is wrong now"
     );
     assert_eq!(app.unlock(NEW_PIN).await.unwrap().phase, Phase::Home);
+}
+
+#[tokio::test]
+async fn while_unlocked_the_app_holds_tokens_only_and_lock_kills_them() {
+    let w = World::new().await;
+    let app = w.at_home(MATTI).await;
+    let held = app.held_secrets();
+    assert_eq!(held.len(), 2, "an access and a refresh token, no secret");
+    let refresh = held[1].to_string();
+    // Refresh rotation: the token works once.
+    let api = ApiClient::new(&w.relay.url()).unwrap();
+    let first = api
+        .refresh(&TokenRequest {
+            refresh_token: refresh.clone(),
+        })
+        .await
+        .unwrap();
+    assert_ne!(first.refresh_token, refresh, "rotated");
+    // Presented again (a thief's copy, or the app's after ours): the
+    // server ends the device session.
+    let err = api
+        .refresh(&TokenRequest {
+            refresh_token: refresh.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::Unauthorized));
+    drop(app);
+    let mut app = w.app();
+    app.start().await.unwrap();
+    let snap = app.unlock(PIN).await.unwrap();
+    assert_eq!(
+        snap.phase,
+        Phase::Login,
+        "a refresh token used twice ended the device session"
+    );
+    assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
+
+    let mut app = w.at_home(MATTI).await;
+    let refresh = app.held_secrets()[1].to_string();
+    let snap = app.lock().await;
+    assert_eq!(snap.phase, Phase::Unlock);
+    assert!(app.held_secrets().is_empty(), "nothing held while locked");
+    let err = api
+        .refresh(&TokenRequest {
+            refresh_token: refresh,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::Unauthorized), "lock killed it");
+    assert_eq!(app.unlock(PIN).await.unwrap().phase, Phase::Home);
+}
+
+#[tokio::test]
+async fn my_devices_lists_mine_revokes_another_and_logout_all_ends_every_one() {
+    let w = World::new().await;
+    let mut other = w.at_home(LIISA).await;
+    drop(other.lock().await);
+    // A second phone of Liisa's (its own vault).
+    let second_vault = Vault::in_memory();
+    let mut this = SessionStore::new(
+        ApiClient::new(&w.relay.url()).unwrap(),
+        second_vault.clone(),
+        DeviceInfo::new("second phone", "ios"),
+    )
+    .with_clock(w.clock.clone());
+    this.start().await.unwrap();
+    this.finish_intro().await.unwrap();
+    let demo = w.login_of(LIISA);
+    this.submit_login(&demo.username, &demo.password)
+        .await
+        .unwrap();
+    this.set_pin(PIN, PIN).await.unwrap();
+    this.open_company_menu();
+
+    let snap = this.list_devices().await.unwrap();
+    assert_eq!(snap.phase, Phase::Devices);
+    assert_eq!(snap.devices.len(), 2);
+    let current: Vec<_> = snap.devices.iter().filter(|d| d.current).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].device_name, "second phone");
+    let first_phone = snap.devices.iter().find(|d| !d.current).unwrap().id.clone();
+
+    let snap = this.revoke_device(&first_phone).await.unwrap();
+    assert_eq!(snap.devices.len(), 1, "the first phone is gone");
+    let snap = other.unlock(PIN).await.unwrap();
+    assert_eq!(snap.notice, Some(Notice::DeviceRevoked), "and it knows");
+
+    let snap = this.logout_all().await.unwrap();
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(second_vault.stored_keys().unwrap(), vec![PREFERENCES_KEY]);
+    let devices = admin::list_devices(&w.server.db, Some(LIISA))
+        .await
+        .unwrap();
+    assert!(devices.iter().all(|d| d.revoked.is_some()), "{devices:?}");
 }

@@ -1,16 +1,18 @@
 //! Authorized calls (docs/api.md): every call made with the open session's
 //! access token goes through [`SessionStore::authorized`], which renews the
-//! token shortly before it expires, and once more when the server answers
-//! `unauthorized` (a token that died early: a server restart, clock skew).
+//! tokens with the refresh token shortly before the access token expires,
+//! and once more when the server answers `unauthorized` (a token that died
+//! early: a server restart, clock skew). The unlock secret is never used
+//! here: while unlocked the app holds tokens only.
 
 use std::future::Future;
 
 use chrono::{DateTime, Duration, Utc};
-use heeros_api::{ErrorBody, ErrorCode};
-use zeroize::Zeroizing;
+use heeros_api::{ErrorBody, ErrorCode, TokenRequest};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::api_client::{ApiClient, ApiError};
-use super::journey::{Access, Event};
+use super::journey::{Access, Event, Tokens};
 use super::SessionStore;
 
 /// An access token this close to expiry is renewed before use.
@@ -24,9 +26,25 @@ pub(super) fn access_of(token: String, expires_at: DateTime<Utc>) -> Access {
     }
 }
 
+/// The tokens of an unlock (no refresh token from an older server).
+pub(super) fn tokens_of(
+    access_token: String,
+    access_expires_at: DateTime<Utc>,
+    refresh_token: String,
+) -> Tokens {
+    Tokens {
+        access: access_of(access_token, access_expires_at),
+        refresh: Some(Zeroizing::new(refresh_token)).filter(|r| !r.is_empty()),
+    }
+}
+
+fn unauthorized() -> ApiError {
+    ApiError::Rejected(ErrorBody::new(ErrorCode::Unauthorized))
+}
+
 impl SessionStore {
     /// Runs `call` with a live access token of the open session; on an
-    /// `unauthorized` answer renews the token and runs it once more.
+    /// `unauthorized` answer renews the tokens and runs it once more.
     pub(super) async fn authorized<T, F, Fut>(&mut self, call: F) -> Result<T, ApiError>
     where
         F: Fn(ApiClient, Zeroizing<String>) -> Fut,
@@ -42,21 +60,34 @@ impl SessionStore {
         }
     }
 
-    /// The open session's access token, renewed when it has expired, is
-    /// about to, or `force` says the server refused it.
+    /// The open session's access token, renewed with the refresh token when
+    /// it has expired, is about to, or `force` says the server refused it.
+    /// `unauthorized` when there is nothing to renew with (or the server
+    /// refuses the refresh token): the PIN is needed again.
     async fn access_token(&mut self, force: bool) -> Result<Zeroizing<String>, ApiError> {
         let Some(open) = self.stage.open() else {
-            return Err(ApiError::Rejected(ErrorBody::new(ErrorCode::Unauthorized)));
+            return Err(unauthorized());
         };
-        let access = &open.session.access;
+        let access = &open.tokens.access;
         if !force && access.expires_at - Duration::seconds(TOKEN_MARGIN_S) > self.clock.now() {
             return Ok(access.token.clone());
         }
-        let (device_id, secret) = (open.session.device_id.clone(), open.session.secret.clone());
-        let unlocked = self.api.unlock_with(&device_id, &secret).await?;
-        let access = access_of(unlocked.access_token, unlocked.access_expires_at);
-        let token = access.token.clone();
-        self.apply(Event::AccessRenewed(access));
+        let Some(refresh) = open.tokens.refresh.clone() else {
+            return Err(unauthorized());
+        };
+        let mut request = TokenRequest {
+            refresh_token: refresh.to_string(),
+        };
+        let answer = self.api.refresh(&request).await;
+        request.refresh_token.zeroize();
+        let renewed = answer?;
+        let tokens = tokens_of(
+            renewed.access_token,
+            renewed.access_expires_at,
+            renewed.refresh_token,
+        );
+        let token = tokens.access.token.clone();
+        self.apply(Event::TokensRenewed(tokens));
         Ok(token)
     }
 }

@@ -8,8 +8,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use heeros_api::{
-    paths, CompanyChanged, CompanyRequest, ErrorBody, ErrorCode, LoginRequest, LoginStep, Me,
-    TotpRequest, UnlockRequest, Unlocked,
+    paths, CompanyChanged, CompanyRequest, DeviceList, ErrorBody, ErrorCode, LoginRequest,
+    LoginStep, Me, TokenRequest, Tokens, TotpRequest, UnlockRequest, Unlocked,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -177,30 +177,61 @@ impl ApiClient {
 
     /// `POST /v1/logout` with the short [`LOGOUT_TIMEOUT`].
     pub async fn logout(&self, access_token: &str) -> Result<(), ApiError> {
-        let req = self
-            .request(Method::POST, paths::LOGOUT)
-            .bearer_auth(access_token)
-            .timeout(LOGOUT_TIMEOUT);
-        let resp = req.send().await.map_err(transport_error)?;
-        if resp.status().is_success() {
-            Ok(())
-        } else {
-            Err(rejection(resp).await)
-        }
+        no_content(
+            self.request(Method::POST, paths::LOGOUT)
+                .bearer_auth(access_token)
+                .timeout(LOGOUT_TIMEOUT),
+        )
+        .await
+    }
+
+    /// `POST /v1/token`: new tokens for a refresh token (which dies).
+    pub async fn refresh(&self, body: &TokenRequest) -> Result<Tokens, ApiError> {
+        self.call(secret_json(self.request(Method::POST, paths::TOKEN), body)?)
+            .await
+    }
+
+    /// `POST /v1/lock` with the short [`LOGOUT_TIMEOUT`]: this unlock's
+    /// tokens die.
+    pub async fn lock(&self, access_token: &str) -> Result<(), ApiError> {
+        no_content(
+            self.request(Method::POST, paths::LOCK)
+                .bearer_auth(access_token)
+                .timeout(LOGOUT_TIMEOUT),
+        )
+        .await
+    }
+
+    /// `GET /v1/devices`: the user's live device sessions.
+    pub async fn devices(&self, access_token: &str) -> Result<DeviceList, ApiError> {
+        self.call(
+            self.request(Method::GET, paths::DEVICES)
+                .bearer_auth(access_token),
+        )
+        .await
+    }
+
+    /// `DELETE /v1/devices/{id}`: ends one of the user's device sessions.
+    pub async fn delete_device(&self, access_token: &str, id: &str) -> Result<(), ApiError> {
+        no_content(
+            self.request(Method::DELETE, &paths::device(id))
+                .bearer_auth(access_token),
+        )
+        .await
+    }
+
+    /// `POST /v1/logout/all`: every device session of the user ends.
+    pub async fn logout_all(&self, access_token: &str) -> Result<(), ApiError> {
+        no_content(
+            self.request(Method::POST, paths::LOGOUT_ALL)
+                .bearer_auth(access_token),
+        )
+        .await
     }
 
     /// `GET /healthz`: whether the server answers at all.
     pub async fn healthz(&self) -> Result<(), ApiError> {
-        let resp = self
-            .request(Method::GET, paths::HEALTHZ)
-            .send()
-            .await
-            .map_err(transport_error)?;
-        if resp.status().is_success() {
-            Ok(())
-        } else {
-            Err(rejection(resp).await)
-        }
+        no_content(self.request(Method::GET, paths::HEALTHZ)).await
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
@@ -283,6 +314,16 @@ async fn rejection(resp: reqwest::Response) -> ApiError {
             ApiError::Rejected(body)
         }
         Err(_) => ApiError::Unexpected(unexpected_status(status)),
+    }
+}
+
+/// Sends a call whose success has no body worth reading.
+async fn no_content(req: RequestBuilder) -> Result<(), ApiError> {
+    let resp = req.send().await.map_err(transport_error)?;
+    if resp.status().is_success() {
+        Ok(())
+    } else {
+        Err(rejection(resp).await)
     }
 }
 

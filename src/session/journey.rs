@@ -24,18 +24,30 @@ pub struct Access {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A device session held in memory: the fresh one between a full login and
-/// its PIN, or the unlocked one. Its secret zeroizes when it is dropped.
+/// The fresh device session between a full login and its PIN: the unlock
+/// secret is in memory only here, to be wrapped by the PIN. It zeroizes
+/// when dropped.
 pub struct DeviceSession {
     pub device_id: String,
     pub secret: UnlockSecret,
     pub access: Access,
 }
 
-/// The unlocked app: the login on the device and the session in memory.
+/// What the unlocked app holds: tokens only, never the unlock secret, so
+/// nothing in memory together with the stored data can test a PIN guess
+/// (docs/design.md, Security model). No refresh token when the server
+/// could not be reached right after the PIN was set: the app then locks
+/// when the access token dies.
+#[derive(Clone)]
+pub struct Tokens {
+    pub access: Access,
+    pub refresh: Option<Zeroizing<String>>,
+}
+
+/// The unlocked app: the login on the device and the tokens in memory.
 pub struct Open {
     pub stored: StoredLogin,
-    pub session: DeviceSession,
+    pub tokens: Tokens,
     /// Wrong PINs the server counted since the unlock before this one
     /// (someone else may have tried): the user is told.
     pub failed_attempts: u32,
@@ -67,6 +79,11 @@ pub enum Stage {
     CompanyMenu(Open),
     /// Unlocked: a new PIN (the old one proved first), from the menu.
     ChangePin(Open),
+    /// Unlocked: the user's device sessions, from the menu.
+    Devices {
+        open: Open,
+        devices: Vec<heeros_api::DeviceInfo>,
+    },
 }
 
 /// What happened: the outcome of an effect, or a step that needs none.
@@ -91,19 +108,23 @@ pub enum Event {
     },
     /// The user left the code or PIN step for Login.
     WentBackToLogin,
-    /// The PIN wrapped the secret and the login is stored.
+    /// The PIN wrapped the secret and the login is stored; the secret gave
+    /// way to tokens.
     PinStored {
         stored: StoredLogin,
+        tokens: Tokens,
     },
     /// The server took the unwrapped secret; `stored` is the login as now
     /// known (names and rights refreshed).
     Unlocked {
         stored: StoredLogin,
-        session: DeviceSession,
+        tokens: Tokens,
         failed_attempts: u32,
     },
-    /// A new access token for the open session.
-    AccessRenewed(Access),
+    /// New tokens for the open session.
+    TokensRenewed(Tokens),
+    /// The user's device sessions, as the server listed them.
+    DevicesListed(Vec<heeros_api::DeviceInfo>),
     /// The login on the device changed while open (company switched, names
     /// refreshed).
     LoginUpdated(StoredLogin),
@@ -155,45 +176,36 @@ impl Stage {
                 S::PinSetup { session, account }
             }
             (S::Code { .. } | S::PinSetup { .. }, E::WentBackToLogin) => S::Login { notice: None },
-            (S::PinSetup { session, .. }, E::PinStored { stored }) => S::Home(Open {
+            (S::PinSetup { .. }, E::PinStored { stored, tokens }) => S::Home(Open {
                 stored,
-                session,
+                tokens,
                 failed_attempts: 0,
             }),
             (
                 S::Unlock { .. },
                 E::Unlocked {
                     stored,
-                    session,
+                    tokens,
                     failed_attempts,
                 },
             ) => S::Home(Open {
                 stored,
-                session,
+                tokens,
                 failed_attempts,
             }),
-            (S::Home(mut open), E::AccessRenewed(access)) => {
-                open.session.access = access;
-                S::Home(open)
-            }
-            (S::CompanyMenu(mut open), E::AccessRenewed(access)) => {
-                open.session.access = access;
-                S::CompanyMenu(open)
-            }
-            (S::Home(open), E::LoginUpdated(stored)) => S::Home(Open { stored, ..open }),
-            (S::CompanyMenu(open), E::LoginUpdated(stored)) => {
-                S::CompanyMenu(Open { stored, ..open })
-            }
+            (stage, E::TokensRenewed(tokens)) => stage.with_open(|open| open.tokens = tokens),
+            (stage, E::LoginUpdated(stored)) => stage.with_open(|open| open.stored = stored),
             (S::Home(open), E::MenuOpened) => S::CompanyMenu(open),
             (S::CompanyMenu(open), E::ChangePinOpened) => S::ChangePin(open),
             (S::ChangePin(open), E::ChangePinClosed) => S::CompanyMenu(open),
-            (S::ChangePin(open), E::LoginUpdated(stored)) => S::ChangePin(Open { stored, ..open }),
-            (S::ChangePin(mut open), E::AccessRenewed(access)) => {
-                open.session.access = access;
-                S::ChangePin(open)
-            }
+            (S::CompanyMenu(open), E::DevicesListed(devices)) => S::Devices { open, devices },
+            (S::Devices { open, .. }, E::DevicesListed(devices)) => S::Devices { open, devices },
+            (S::Devices { open, .. }, E::WentBack) => S::CompanyMenu(open),
             (S::CompanyMenu(open), E::WentBack) => S::Home(open),
-            (S::Home(open) | S::CompanyMenu(open) | S::ChangePin(open), E::Locked) => S::Unlock {
+            (
+                S::Home(open) | S::CompanyMenu(open) | S::ChangePin(open) | S::Devices { open, .. },
+                E::Locked,
+            ) => S::Unlock {
                 stored: open.stored,
             },
             (_, E::Ended(notice)) => S::Login {
@@ -202,6 +214,19 @@ impl Stage {
             // Cannot happen in this stage: nothing changes.
             (stage, _) => stage,
         }
+    }
+
+    /// The same stage with its open session changed (nothing happens to a
+    /// stage without one).
+    fn with_open(mut self, change: impl FnOnce(&mut Open)) -> Stage {
+        match &mut self {
+            Stage::Home(open)
+            | Stage::CompanyMenu(open)
+            | Stage::ChangePin(open)
+            | Stage::Devices { open, .. } => change(open),
+            _ => {}
+        }
+        self
     }
 
     /// Which screen shows this stage.
@@ -216,6 +241,7 @@ impl Stage {
             Stage::Home(_) => Phase::Home,
             Stage::CompanyMenu(_) => Phase::CompanyMenu,
             Stage::ChangePin(_) => Phase::ChangePin,
+            Stage::Devices { .. } => Phase::Devices,
         }
     }
 
@@ -233,9 +259,10 @@ impl Stage {
             Stage::Intro { stored, .. } => stored.as_ref().map(|s| &s.account),
             Stage::PinSetup { account, .. } => Some(account),
             Stage::Unlock { stored } => Some(&stored.account),
-            Stage::Home(open) | Stage::CompanyMenu(open) | Stage::ChangePin(open) => {
-                Some(&open.stored.account)
-            }
+            Stage::Home(open)
+            | Stage::CompanyMenu(open)
+            | Stage::ChangePin(open)
+            | Stage::Devices { open, .. } => Some(&open.stored.account),
             Stage::Starting | Stage::Login { .. } | Stage::Code { .. } => None,
         }
     }
@@ -249,6 +276,7 @@ impl Stage {
             Stage::Code { .. } | Stage::PinSetup { .. } => Some(Event::WentBackToLogin),
             Stage::CompanyMenu(_) => Some(Event::WentBack),
             Stage::ChangePin(_) => Some(Event::ChangePinClosed),
+            Stage::Devices { .. } => Some(Event::WentBack),
             _ => None,
         }
     }
@@ -256,7 +284,10 @@ impl Stage {
     /// The open session (Home, CompanyMenu, ChangePin).
     pub fn open(&self) -> Option<&Open> {
         match self {
-            Stage::Home(open) | Stage::CompanyMenu(open) | Stage::ChangePin(open) => Some(open),
+            Stage::Home(open)
+            | Stage::CompanyMenu(open)
+            | Stage::ChangePin(open)
+            | Stage::Devices { open, .. } => Some(open),
             _ => None,
         }
     }
@@ -307,10 +338,20 @@ mod tests {
         }
     }
 
+    fn tokens(access: &str) -> Tokens {
+        Tokens {
+            access: Access {
+                token: Zeroizing::new(access.into()),
+                expires_at: Utc.with_ymd_and_hms(2026, 1, 5, 8, 15, 0).unwrap(),
+            },
+            refresh: Some(Zeroizing::new("refresh".into())),
+        }
+    }
+
     fn home() -> Stage {
         Stage::Home(Open {
             stored: stored(),
-            session: session(),
+            tokens: tokens("token"),
             failed_attempts: 0,
         })
     }
@@ -377,7 +418,10 @@ mod tests {
             });
             assert_eq!(pin.phase(), Phase::PinSetup);
             assert_eq!(pin.account(), Some(&account()));
-            let home = pin.on(Event::PinStored { stored: stored() });
+            let home = pin.on(Event::PinStored {
+                stored: stored(),
+                tokens: tokens("token"),
+            });
             assert_eq!(home.phase(), Phase::Home);
         }
     }
@@ -428,7 +472,10 @@ mod tests {
             (Stage::Login { notice: None }, Event::MenuOpened),
             (
                 Stage::Login { notice: None },
-                Event::PinStored { stored: stored() },
+                Event::PinStored {
+                    stored: stored(),
+                    tokens: tokens("token"),
+                },
             ),
             (
                 Stage::Unlock { stored: stored() },
@@ -483,10 +530,7 @@ mod tests {
             .on(Event::LoginUpdated(switched));
         assert_eq!(menu.phase(), Phase::CompanyMenu);
         assert_eq!(menu.account().unwrap().current_company_id, 8);
-        let renewed = menu.on(Event::AccessRenewed(Access {
-            token: Zeroizing::new("new".into()),
-            expires_at: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
-        }));
-        assert_eq!(renewed.open().unwrap().session.access.token.as_str(), "new");
+        let renewed = menu.on(Event::TokensRenewed(tokens("new")));
+        assert_eq!(renewed.open().unwrap().tokens.access.token.as_str(), "new");
     }
 }

@@ -46,6 +46,8 @@ pub enum Phase {
     CompanyMenu,
     /// Old PIN, new PIN twice.
     ChangePin,
+    /// My devices.
+    Devices,
 }
 
 /// Why the Login screen is shown, when it is not a plain first login.
@@ -95,6 +97,12 @@ pub enum Intent {
     SwitchCompany(i64),
     /// Company menu → Change PIN.
     OpenChangePin,
+    /// Company menu → My devices.
+    OpenDevices,
+    /// My devices: end another device's session.
+    RevokeDevice(String),
+    /// Every device session of the user ends, this one too.
+    LogoutAll,
     /// The old PIN (proved by the server, counted like an unlock), the new
     /// one twice.
     ChangePin {
@@ -150,6 +158,9 @@ impl std::fmt::Debug for Intent {
             Intent::Unlock(_) => "Unlock(..)",
             Intent::ChangePin { .. } => "ChangePin(..)",
             Intent::OpenChangePin => "OpenChangePin",
+            Intent::OpenDevices => "OpenDevices",
+            Intent::RevokeDevice(_) => "RevokeDevice(..)",
+            Intent::LogoutAll => "LogoutAll",
             Intent::Start => "Start",
             Intent::IntroNext => "IntroNext",
             Intent::IntroBack => "IntroBack",
@@ -190,6 +201,8 @@ pub struct Snapshot {
     pub has_back: bool,
     /// The last intent changed the PIN.
     pub pin_changed: bool,
+    /// My devices: the user's device sessions (this one `current`).
+    pub devices: Vec<heeros_api::DeviceInfo>,
     /// An intent is being handled: buttons are disabled, a spinner shows.
     pub busy: bool,
     /// What went wrong with the last intent, for the current screen.
@@ -210,6 +223,7 @@ impl Snapshot {
             lock_delay: LockDelay::default(),
             has_back: false,
             pin_changed: false,
+            devices: Vec::new(),
             busy: false,
             error: None,
         }

@@ -20,10 +20,10 @@ use chrono::{DateTime, Duration, Utc};
 use heeros_api::{normalize_code, ErrorCode, LoginRequest, LoginStep, Session, TotpRequest};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::access::access_of;
+use super::access::{access_of, tokens_of};
 use super::api_client::{ApiClient, ApiError};
 use super::device::DeviceInfo;
-use super::journey::{DeviceSession, Event, Stage};
+use super::journey::{DeviceSession, Event, Stage, Tokens};
 use super::pin::{self, KdfParams, UnlockSecret};
 use super::vault::{LockDelay, Preferences, StoredLogin, Vault, VaultError};
 use super::{Clock, Intent, Notice, SessionError, Snapshot};
@@ -87,6 +87,25 @@ impl SessionStore {
         &self.vault
     }
 
+    /// Every secret this store holds in memory now, as a dump of the app's
+    /// memory would find it: the tokens of an open session, the unlock
+    /// secret only between a full login and its PIN. For the tests of the
+    /// offline-guessing rule (docs/design.md, Security model).
+    #[doc(hidden)]
+    pub fn held_secrets(&self) -> Vec<Zeroizing<String>> {
+        match (&self.stage, self.stage.open()) {
+            (Stage::PinSetup { session, .. }, _) => {
+                vec![session.secret.to_b64(), session.access.token.clone()]
+            }
+            (_, Some(open)) => {
+                let mut held = vec![open.tokens.access.token.clone()];
+                held.extend(open.tokens.refresh.clone());
+                held
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// What the UI should render now.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
@@ -103,6 +122,10 @@ impl SessionStore {
             lock_delay: self.prefs.lock_delay,
             has_back: self.stage.back().is_some(),
             pin_changed: self.pin_changed,
+            devices: match &self.stage {
+                Stage::Devices { devices, .. } => devices.clone(),
+                _ => Vec::new(),
+            },
             busy: false,
             error: self.error.clone(),
         }
@@ -132,12 +155,15 @@ impl SessionStore {
             Intent::SwitchCompany(id) => self.switch_company(id).await,
             Intent::OpenChangePin => Ok(self.apply(Event::ChangePinOpened)),
             Intent::ChangePin { old, new, repeat } => self.change_pin(&old, &new, &repeat).await,
-            Intent::Lock => Ok(self.lock()),
+            Intent::Lock => Ok(self.lock().await),
             Intent::Logout => Ok(self.logout().await),
             Intent::Renew => Ok(self.renew().await),
             Intent::Back => Ok(self.back()),
-            Intent::WentToBackground => Ok(self.went_to_background()),
-            Intent::CameToForeground => Ok(self.came_to_foreground()),
+            Intent::WentToBackground => Ok(self.went_to_background().await),
+            Intent::CameToForeground => Ok(self.came_to_foreground().await),
+            Intent::OpenDevices => self.list_devices().await,
+            Intent::RevokeDevice(id) => self.revoke_device(&id).await,
+            Intent::LogoutAll => self.logout_all().await,
         };
         self.error = result.err();
         self.snapshot()
@@ -178,6 +204,11 @@ impl SessionStore {
         match e.code() {
             Some(ErrorCode::DeviceRevoked) => Ok(self.end_login(Notice::DeviceRevoked).await),
             Some(ErrorCode::LoginExpired) => Ok(self.end_login(Notice::LoginExpired).await),
+            // This unlock's tokens are over (locked elsewhere, unused too
+            // long): the PIN opens the app again.
+            Some(ErrorCode::Unauthorized) if self.stage.open().is_some() => {
+                Ok(self.apply(Event::Locked))
+            }
             _ => Err(e.into()),
         }
     }
@@ -292,20 +323,20 @@ impl SessionStore {
 
     /// The app went to the background: cover the content; with the lock
     /// delay "at once", lock now.
-    pub fn went_to_background(&mut self) -> Snapshot {
+    pub async fn went_to_background(&mut self) -> Snapshot {
         self.hidden_since.get_or_insert(self.clock.now());
         if self.prefs.lock_delay == LockDelay::AtOnce {
-            self.lock();
+            self.lock().await;
         }
         self.snapshot()
     }
 
     /// Back in front: locked if it was away for the lock delay or longer.
-    pub fn came_to_foreground(&mut self) -> Snapshot {
+    pub async fn came_to_foreground(&mut self) -> Snapshot {
         if let Some(since) = self.hidden_since.take() {
             let away = self.clock.now() - since;
             if away >= Duration::seconds(self.prefs.lock_delay.seconds()) {
-                self.lock();
+                self.lock().await;
             }
         }
         self.snapshot()
@@ -411,9 +442,10 @@ impl SessionStore {
         let Stage::PinSetup { session, account } = &self.stage else {
             return Ok(self.snapshot());
         };
-        let (device_id, secret, account) = (
+        let (device_id, secret, access, account) = (
             session.device_id.clone(),
             session.secret.clone(),
+            session.access.clone(),
             account.clone(),
         );
         if pin.is_empty() || repeat.is_empty() {
@@ -437,7 +469,22 @@ impl SessionStore {
         };
         let to_save = stored.clone();
         self.with_vault(move |v| v.save_login(&to_save)).await?;
-        Ok(self.apply(Event::PinStored { stored }))
+        // The secret gives way to tokens: one unlock with it brings the
+        // refresh token. Offline, the login's access token serves until it
+        // dies; then the PIN is asked.
+        let tokens = match self.api.unlock_with(&stored.device_id, &secret).await {
+            Ok(unlocked) => tokens_of(
+                unlocked.access_token,
+                unlocked.access_expires_at,
+                unlocked.refresh_token,
+            ),
+            Err(_) => Tokens {
+                access,
+                refresh: None,
+            },
+        };
+        drop(secret);
+        Ok(self.apply(Event::PinStored { stored, tokens }))
     }
 
     /// PIN on the Unlock screen. The server tells a right PIN from a wrong
@@ -461,6 +508,13 @@ impl SessionStore {
             Ok(unlocked) => unlocked,
             Err(e) => return self.failed(e).await,
         };
+        // Sent: the secret leaves memory (zeroized on drop); tokens only now.
+        drop(candidate);
+        let tokens = tokens_of(
+            unlocked.access_token,
+            unlocked.access_expires_at,
+            unlocked.refresh_token,
+        );
         let refreshed = StoredLogin {
             account: unlocked.account,
             ..stored.clone()
@@ -473,11 +527,7 @@ impl SessionStore {
         }
         Ok(self.apply(Event::Unlocked {
             stored: refreshed,
-            session: DeviceSession {
-                device_id: stored.device_id,
-                secret: candidate,
-                access: access_of(unlocked.access_token, unlocked.access_expires_at),
-            },
+            tokens,
             failed_attempts: unlocked.failed_attempts_since_last_unlock,
         }))
     }
@@ -522,6 +572,12 @@ impl SessionStore {
         };
         let salt = pin::new_salt();
         let wrapped = pin::wrap_with_pin(&candidate, new, &salt, self.kdf).await?;
+        drop(candidate);
+        let tokens = tokens_of(
+            unlocked.access_token,
+            unlocked.access_expires_at,
+            unlocked.refresh_token,
+        );
         let rewrapped = StoredLogin {
             wrapped_secret: StoredLogin::encode_wrapped(&wrapped),
             salt: StoredLogin::encode_salt(&salt),
@@ -531,19 +587,71 @@ impl SessionStore {
         };
         let to_save = rewrapped.clone();
         self.with_vault(move |v| v.save_login(&to_save)).await?;
-        self.apply(Event::AccessRenewed(access_of(
-            unlocked.access_token,
-            unlocked.access_expires_at,
-        )));
+        self.apply(Event::TokensRenewed(tokens));
         self.apply(Event::LoginUpdated(rewrapped));
         self.pin_changed = true;
         Ok(self.apply(Event::ChangePinClosed))
     }
 
-    /// Home/CompanyMenu -> Unlock: the unlock secret and the access token
-    /// leave memory; the stored login stays.
-    pub fn lock(&mut self) -> Snapshot {
+    /// Home/CompanyMenu -> Unlock: the server ends this unlock's tokens
+    /// (short timeout, best effort) and they leave memory; the stored login
+    /// stays.
+    pub async fn lock(&mut self) -> Snapshot {
+        if let Some(open) = self.stage.open() {
+            let token = open.tokens.access.token.clone();
+            let _ = self.api.lock(&token).await;
+        }
         self.apply(Event::Locked)
+    }
+
+    /// My devices: the user's device sessions, this one marked.
+    pub async fn list_devices(&mut self) -> Result<Snapshot, SessionError> {
+        if self.stage.open().is_none() {
+            return Ok(self.snapshot());
+        }
+        match self
+            .authorized(|api, token| async move { api.devices(&token).await })
+            .await
+        {
+            Ok(list) => Ok(self.apply(Event::DevicesListed(list.devices))),
+            Err(e) => self.failed(e).await,
+        }
+    }
+
+    /// Ends another of the user's device sessions, then lists them again.
+    pub async fn revoke_device(&mut self, id: &str) -> Result<Snapshot, SessionError> {
+        if !matches!(self.stage, Stage::Devices { .. }) {
+            return Ok(self.snapshot());
+        }
+        let id = id.to_owned();
+        let deleted = self
+            .authorized(|api, token| {
+                let id = id.clone();
+                async move { api.delete_device(&token, &id).await }
+            })
+            .await;
+        match deleted {
+            // Already gone (revoked elsewhere): the list shows it.
+            Ok(()) => self.list_devices().await,
+            Err(e) if e.code() == Some(ErrorCode::NotFound) => self.list_devices().await,
+            Err(e) => self.failed(e).await,
+        }
+    }
+
+    /// Log out from all devices: the server ends every device session of
+    /// the user, this one too; then this phone is wiped like a logout. Not
+    /// best effort: offline, nothing happens and the user is told.
+    pub async fn logout_all(&mut self) -> Result<Snapshot, SessionError> {
+        if self.stage.open().is_none() {
+            return Ok(self.snapshot());
+        }
+        match self
+            .authorized(|api, token| async move { api.logout_all(&token).await })
+            .await
+        {
+            Ok(()) => Ok(self.end_login(Notice::LoggedOut).await),
+            Err(e) => self.failed(e).await,
+        }
     }
 
     /// Select a company in the company menu. Confirmed by the server first,

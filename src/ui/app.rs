@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 
 use super::widgets::{Cover, Splash};
 use super::{
-    ChangePinScreen, CodeScreen, CompanyMenuScreen, HomeScreen, IntroScreen, LoginScreen,
-    PinSetupScreen, StartupFailedScreen, StartupFailure, UnlockScreen,
+    ChangePinScreen, CodeScreen, CompanyMenuScreen, DevicesScreen, HomeScreen, IntroScreen,
+    LoginScreen, PinSetupScreen, StartupFailedScreen, StartupFailure, UnlockScreen,
 };
 use crate::i18n::Texts;
 use crate::lang::Lang;
@@ -214,5 +214,6 @@ pub fn CurrentScreen() -> Element {
         Phase::Home => rsx! { HomeScreen {} },
         Phase::CompanyMenu => rsx! { CompanyMenuScreen {} },
         Phase::ChangePin => rsx! { ChangePinScreen {} },
+        Phase::Devices => rsx! { DevicesScreen {} },
     }
 }

@@ -98,6 +98,13 @@ pub fn CompanyMenuScreen() -> Element {
                     onclick: move |_| app.send(Intent::OpenChangePin),
                     "{t.change_pin}"
                 }
+                button {
+                    class: "btn btn-secondary settings-button",
+                    r#type: "button",
+                    disabled: busy,
+                    onclick: move |_| app.send(Intent::OpenDevices),
+                    "{t.my_devices}"
+                }
                 // Radio buttons, not a <select>: a select's popup is a window
                 // of its own on the desktop, and would count as leaving the app.
                 fieldset { class: "choices", id: "lock-delay", disabled: busy,

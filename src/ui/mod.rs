@@ -11,6 +11,7 @@ mod app;
 mod change_pin;
 mod code;
 mod company_menu;
+mod devices;
 mod home;
 mod illustrations;
 mod intro;
@@ -28,6 +29,7 @@ pub use app::{provide_app_state, use_app, App, AppState, Boot, CurrentScreen, St
 pub use change_pin::ChangePinScreen;
 pub use code::CodeScreen;
 pub use company_menu::CompanyMenuScreen;
+pub use devices::DevicesScreen;
 pub use home::HomeScreen;
 pub use intro::IntroScreen;
 pub use login::LoginScreen;
