@@ -8,7 +8,7 @@
 use std::future::Future;
 
 use chrono::{DateTime, Duration, Utc};
-use heeros_api::{ErrorBody, ErrorCode, TokenRequest};
+use heeros_api::{Account, ErrorBody, ErrorCode, TokenRequest, Unlocked};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::api_client::{ApiClient, ApiError};
@@ -36,6 +36,20 @@ pub(super) fn tokens_of(
         access: access_of(access_token, access_expires_at),
         refresh: Some(Zeroizing::new(refresh_token)).filter(|r| !r.is_empty()),
     }
+}
+
+/// An unlock's answer, split: the tokens, the account as the server knows
+/// it now, and the wrong PINs since the previous unlock.
+pub(super) fn split_unlocked(unlocked: Unlocked) -> (Tokens, Account, u32) {
+    (
+        tokens_of(
+            unlocked.access_token,
+            unlocked.access_expires_at,
+            unlocked.refresh_token,
+        ),
+        unlocked.account,
+        unlocked.failed_attempts_since_last_unlock,
+    )
 }
 
 fn unauthorized() -> ApiError {

@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use heeros_api::{normalize_code, ErrorCode, LoginRequest, LoginStep, Session, TotpRequest};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::access::{access_of, tokens_of};
+use super::access::{access_of, split_unlocked};
 use super::api_client::{ApiClient, ApiError};
 use super::device::DeviceInfo;
 use super::journey::{DeviceSession, Event, Stage, Tokens};
@@ -473,11 +473,7 @@ impl SessionStore {
         // refresh token. Offline, the login's access token serves until it
         // dies; then the PIN is asked.
         let tokens = match self.api.unlock_with(&stored.device_id, &secret).await {
-            Ok(unlocked) => tokens_of(
-                unlocked.access_token,
-                unlocked.access_expires_at,
-                unlocked.refresh_token,
-            ),
+            Ok(unlocked) => split_unlocked(unlocked).0,
             Err(_) => Tokens {
                 access,
                 refresh: None,
@@ -510,13 +506,9 @@ impl SessionStore {
         };
         // Sent: the secret leaves memory (zeroized on drop); tokens only now.
         drop(candidate);
-        let tokens = tokens_of(
-            unlocked.access_token,
-            unlocked.access_expires_at,
-            unlocked.refresh_token,
-        );
+        let (tokens, account, failed_attempts) = split_unlocked(unlocked);
         let refreshed = StoredLogin {
-            account: unlocked.account,
+            account,
             ..stored.clone()
         };
         if refreshed != stored {
@@ -528,7 +520,7 @@ impl SessionStore {
         Ok(self.apply(Event::Unlocked {
             stored: refreshed,
             tokens,
-            failed_attempts: unlocked.failed_attempts_since_last_unlock,
+            failed_attempts,
         }))
     }
 
@@ -573,16 +565,12 @@ impl SessionStore {
         let salt = pin::new_salt();
         let wrapped = pin::wrap_with_pin(&candidate, new, &salt, self.kdf).await?;
         drop(candidate);
-        let tokens = tokens_of(
-            unlocked.access_token,
-            unlocked.access_expires_at,
-            unlocked.refresh_token,
-        );
+        let (tokens, account, _) = split_unlocked(unlocked);
         let rewrapped = StoredLogin {
             wrapped_secret: StoredLogin::encode_wrapped(&wrapped),
             salt: StoredLogin::encode_salt(&salt),
             kdf: self.kdf,
-            account: unlocked.account,
+            account,
             ..stored
         };
         let to_save = rewrapped.clone();

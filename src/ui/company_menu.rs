@@ -5,7 +5,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{ConfirmDialog, IntentError, NoticeBanner, Spinner};
+use super::widgets::{ConfirmDialog, GoBackBar, IntentError, NoticeBanner, Spinner};
 use crate::session::{Intent, LockDelay};
 
 #[component]
@@ -26,18 +26,7 @@ pub fn CompanyMenuScreen() -> Element {
 
     rsx! {
         div { class: "screen screen-menu",
-            header { class: "topbar",
-                button {
-                    class: "btn btn-text topbar-start",
-                    r#type: "button",
-                    disabled: busy,
-                    onclick: move |_| app.send(Intent::GoBack),
-                    span { aria_hidden: "true", "‹ " }
-                    "{t.go_back}"
-                }
-                h1 { class: "topbar-title", "{t.company_menu_title}" }
-                span { class: "topbar-spacer" }
-            }
+            GoBackBar { title: t.company_menu_title }
             main { class: "content",
                 if let Some(user) = snapshot.user() {
                     p { class: "menu-user", "{user.display_name}" }

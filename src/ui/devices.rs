@@ -5,7 +5,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{ConfirmDialog, IntentError};
+use super::widgets::{ConfirmDialog, GoBackBar, IntentError};
 use crate::i18n::Texts;
 use crate::session::Intent;
 
@@ -20,18 +20,7 @@ pub fn DevicesScreen() -> Element {
 
     rsx! {
         div { class: "screen screen-menu",
-            header { class: "topbar",
-                button {
-                    class: "btn btn-text topbar-start",
-                    r#type: "button",
-                    disabled: busy,
-                    onclick: move |_| app.send(Intent::GoBack),
-                    span { aria_hidden: "true", "‹ " }
-                    "{t.go_back}"
-                }
-                h1 { class: "topbar-title", "{t.my_devices}" }
-                span { class: "topbar-spacer" }
-            }
+            GoBackBar { title: t.my_devices }
             main { class: "content",
                 p { class: "lead", "{t.devices_lead}" }
                 IntentError {

@@ -12,6 +12,7 @@
 //! `"focused"` (whether it has the keyboard focus). A line that is not a
 //! JSON object is answered `null`: the probe runs no code it is sent.
 
+#[cfg(all(debug_assertions, feature = "desktop"))]
 use dioxus::prelude::*;
 
 /// The environment variable naming the address the probe connects to.
@@ -21,6 +22,7 @@ pub const ENV_TEST_PROBE: &str = "HEEROS_TEST_PROBE";
 /// script runs). By text: the innermost visible element whose text as a
 /// screen reader says it (decorations marked `aria-hidden` left out,
 /// trimmed) is exactly `q.text`.
+#[cfg(all(debug_assertions, feature = "desktop"))]
 const FIND_JS: &str = r#"
 const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
 const spoken = (e) => {

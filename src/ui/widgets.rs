@@ -183,6 +183,28 @@ pub fn Splash() -> Element {
     }
 }
 
+/// The top bar of a screen over the menu: "‹ Go back" and the title.
+#[component]
+pub fn GoBackBar(title: String) -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let busy = app.busy();
+    rsx! {
+        header { class: "topbar",
+            button {
+                class: "btn btn-text topbar-start",
+                r#type: "button",
+                disabled: busy,
+                onclick: move |_| app.send(Intent::GoBack),
+                span { aria_hidden: "true", "‹ " }
+                "{t.go_back}"
+            }
+            h1 { class: "topbar-title", "{title}" }
+            span { class: "topbar-spacer" }
+        }
+    }
+}
+
 /// The top bar of the steps between password and PIN: "‹ Back to login".
 #[component]
 pub fn BackToLoginBar(busy: bool) -> Element {
