@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::{timed, Client};
-use crate::seed::PASSWORD;
+use crate::seed::{bench_user, PASSWORD};
+
+/// The storm cycles through this many bench users.
+const STORM_USERS: usize = 64;
 use crate::stats::Samples;
 
 pub struct Storm {
@@ -18,8 +21,10 @@ pub struct Storm {
     pub cheap_failures: u64,
 }
 
-/// `workers` clients log Matti in back to back for `seconds`, while one
-/// prober calls `GET /v1/me` and `POST /v1/unlock` in turn.
+/// `workers` clients log the bench users in back to back for `seconds`
+/// (one user after another: a storm of many people, as the per-name
+/// throttle holds any one name to 5 attempts in flight), while one prober
+/// calls `GET /v1/me` and `POST /v1/unlock` in turn.
 pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
     let client = Client::new();
     let probe = client
@@ -29,15 +34,22 @@ pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let ok = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
+    let next = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let cpu_before = own_cpu_seconds();
     let mut tasks = Vec::new();
     for _ in 0..workers {
-        let (client, base, ok, failed) =
-            (client.clone(), base.to_owned(), ok.clone(), failed.clone());
+        let (client, base, ok, failed, next) = (
+            client.clone(),
+            base.to_owned(),
+            ok.clone(),
+            failed.clone(),
+            next.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
-                match client.login(&base, "Matti Virtanen", PASSWORD).await {
+                let user = bench_user(next.fetch_add(1, Ordering::Relaxed) as usize % STORM_USERS);
+                match client.login(&base, &user, PASSWORD).await {
                     Some((200, _)) => ok.fetch_add(1, Ordering::Relaxed),
                     _ => failed.fetch_add(1, Ordering::Relaxed),
                 };
