@@ -8,19 +8,15 @@
 //! `HEEROS_APP_BIN` overrides the app binary (default: the `heeros-mobile`
 //! next to this example's target directory).
 
-#[path = "../tests/support/world.rs"]
-mod world;
-#[path = "../tests/support/xwindow.rs"]
-mod xwindow;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use heeros_mobile::app_config::{parse_window_size, DEFAULT_WINDOW_SIZE};
 use heeros_mobile::session::Vault;
+use heeros_mobile::ui::probe::ENV_TEST_PROBE;
 use heeros_server::demo;
-use world::{World, MAIJA};
-use xwindow::{pause_ms, skip_reason, App, Target};
+use heeros_testkit::world::{World, MAIJA};
+use heeros_testkit::xwindow::{pause_ms, skip_reason, App, Target};
 
 /// Maija (with an authenticator) goes through every screen; Matti is the
 /// one who types a wrong password.
@@ -81,7 +77,7 @@ fn take_all(size: (u32, u32), out: &Path) {
             ("HEEROS_WINDOW_SIZE", size_env.as_str()),
         ];
         env.extend_from_slice(extra);
-        let app = App::launch(&bin, &env, out);
+        let app = App::launch(&bin, ENV_TEST_PROBE, &env, out);
         let g = app.geometry();
         assert_eq!(
             (g.width, g.height),

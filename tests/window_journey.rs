@@ -19,18 +19,14 @@
 //! with the reason, unless HEEROS_WINDOW_TEST or CI is set, where a missing
 //! display fails it.
 
-#[path = "support/world.rs"]
-mod world;
-#[path = "support/xwindow.rs"]
-mod xwindow;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use heeros_mobile::session::Vault;
+use heeros_mobile::ui::probe::ENV_TEST_PROBE;
 use heeros_server::demo;
-use world::{World, MAIJA};
-use xwindow::{skip_reason, App, Target};
+use heeros_testkit::world::{World, MAIJA};
+use heeros_testkit::xwindow::{skip_reason, App, Target};
 
 const PIN: &str = "2580";
 const MATTI: &str = "Matti Virtanen";
@@ -67,6 +63,7 @@ fn shots() -> PathBuf {
 fn launch(api_url: &str, data_dir: &Path, service: &str) -> App {
     App::launch(
         Path::new(env!("CARGO_BIN_EXE_heeros-mobile")),
+        ENV_TEST_PROBE,
         &[
             ("HEEROS_API_URL", api_url),
             ("HEEROS_DATA_DIR", &data_dir.to_string_lossy()),

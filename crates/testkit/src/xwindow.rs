@@ -4,14 +4,11 @@
 //! middle, type at full speed with a Finnish keymap (so "ä" types), take
 //! screenshots cropped to the window. Nothing here knows a pixel position:
 //! a change of font or stylesheet moves the elements and the clicks follow.
-//! Shared by `tests/window_journey.rs` and `examples/screenshots.rs`
-//! (included with `#[path]`).
+//! Shared by `tests/window_journey.rs` and `examples/screenshots.rs`.
 //!
 //! Needs a display (xvfb-run), a D-Bus session with a Secret Service
 //! (dbus-run-session + scripts/with-keyring.sh), xdotool, setxkbmap and
 //! ImageMagick.
-
-#![allow(dead_code)] // each includer uses its own part
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,8 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use heeros_mobile::ui::probe::ENV_TEST_PROBE;
 
 /// Why the window cannot be driven here, if it cannot.
 pub fn skip_reason() -> Option<&'static str> {
@@ -163,16 +158,18 @@ pub struct App {
 }
 
 impl App {
-    /// Starts `bin` with `env` (plus LANG=en_US.UTF-8 unless given), waits
-    /// for its window and its first screen, gives the window the keyboard
-    /// focus and the display a Finnish keymap.
-    pub fn launch(bin: &Path, env: &[(&str, &str)], shots: &Path) -> App {
+    /// Starts `bin` with `env` (plus LANG=en_US.UTF-8 unless given) and its
+    /// test probe asked to connect here through the environment variable
+    /// `probe_env` (the app's `ui::probe::ENV_TEST_PROBE`), waits for its
+    /// window and its first screen, gives the window the keyboard focus and
+    /// the display a Finnish keymap.
+    pub fn launch(bin: &Path, probe_env: &str, env: &[(&str, &str)], shots: &Path) -> App {
         std::fs::create_dir_all(shots).unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let probe_addr = listener.local_addr().unwrap().to_string();
         let mut child = Command::new(bin)
             .env("LANG", "en_US.UTF-8")
-            .env(ENV_TEST_PROBE, &probe_addr)
+            .env(probe_env, &probe_addr)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .spawn()

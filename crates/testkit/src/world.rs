@@ -1,10 +1,7 @@
 //! The server side of the real-window drives (`tests/window_journey.rs`,
 //! `examples/screenshots.rs`): a real server on loopback with the demo data,
 //! and what the drives check on it about Maija Meikäläinen, the demo user
-//! with an authenticator and two companies. Included with `#[path]` next to
-//! `xwindow`.
-
-#![allow(dead_code)] // each includer uses its own part
+//! with an authenticator and two companies.
 
 use std::path::Path;
 use std::time::Duration;

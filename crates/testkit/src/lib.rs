@@ -1,0 +1,7 @@
+//! Drivers of the app's real window for the tests and the screenshots
+//! (dev-only): a real server with the demo data ([`world`]) and the window
+//! driven with X events, found by element through the app's test probe
+//! ([`xwindow`]). See docs/design.md, "Testing the real window".
+
+pub mod world;
+pub mod xwindow;
