@@ -43,7 +43,6 @@ pub struct IntroText {
 /// Every user-visible word of the app, in one language. Texts with a
 /// number carry `{n}` where it goes; see [`Texts::fill`].
 pub struct Texts {
-    pub app_name: &'static str,
     pub loading: &'static str,
     pub busy: &'static str,
 
@@ -288,7 +287,6 @@ impl Texts {
 }
 
 pub static EN: Texts = Texts {
-    app_name: "Heeros Mobile",
     loading: "Starting Heeros Mobile…",
     busy: "Please wait…",
 
@@ -452,7 +450,6 @@ pub static EN: Texts = Texts {
 };
 
 pub static FI: Texts = Texts {
-    app_name: "Heeros Mobile",
     loading: "Heeros Mobile käynnistyy…",
     busy: "Odota hetki…",
 
