@@ -191,7 +191,25 @@ fn use_page_events(app: AppState) {
     use_effect(move || {
         let _ = page.send(app.snapshot.read().has_back);
     });
+    use_os_lifecycle(app);
 }
+
+/// The OS's own word that the app went to the background and came back:
+/// tao's `Suspended`/`Resumed` on phones (the page events above may not
+/// fire when a phone's WebView is paused). The desktop never sends these;
+/// there the window's focus and visibility in the page are the signal.
+#[cfg(any(feature = "desktop", feature = "mobile"))]
+fn use_os_lifecycle(app: AppState) {
+    use dioxus::desktop::tao::event::Event;
+    dioxus::desktop::use_wry_event_handler(move |event, _| match event {
+        Event::Suspended => app.send(Intent::WentToBackground),
+        Event::Resumed => app.send(Intent::CameToForeground),
+        _ => {}
+    });
+}
+
+#[cfg(not(any(feature = "desktop", feature = "mobile")))]
+fn use_os_lifecycle(_app: AppState) {}
 
 /// The screen of the current phase.
 #[component]
