@@ -200,8 +200,12 @@ fn use_page_events(app: AppState) {
 /// there the window's focus and visibility in the page are the signal.
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 fn use_os_lifecycle(app: AppState) {
-    use dioxus::desktop::tao::event::Event;
-    dioxus::desktop::use_wry_event_handler(move |event, _| match event {
+    #[cfg(feature = "desktop")]
+    use dioxus::desktop as webview;
+    #[cfg(all(feature = "mobile", not(feature = "desktop")))]
+    use dioxus::mobile as webview;
+    use webview::tao::event::Event;
+    webview::use_wry_event_handler(move |event, _| match event {
         Event::Suspended => app.send(Intent::WentToBackground),
         Event::Resumed => app.send(Intent::CameToForeground),
         _ => {}
