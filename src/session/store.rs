@@ -12,8 +12,9 @@
 //!   an app killed there leaves nothing stored.
 //! - the stored login (wrapped secret, salt, KDF params, device id, the
 //!   account): the [`Vault`].
-//! - while unlocked: the unlock secret and the access token, in zeroizing
-//!   types, dropped (and so zeroized) on lock, logout, revocation, expiry.
+//! - while unlocked: an access token and a refresh token only, in zeroizing
+//!   types, dropped (and so zeroized) on lock, logout, revocation, expiry;
+//!   the unlock secret is unwrapped, sent and dropped at once.
 //! - never: the PIN, the password, the authenticator code.
 
 use chrono::{DateTime, Duration, Utc};
