@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 
 use super::pin_pad::PinPad;
 use super::use_app;
-use super::widgets::{IntentError, Spinner};
+use super::widgets::{BackBar, IntentError, Spinner};
 use crate::session::Intent;
 
 /// The PINs typed so far (field state, wiped when dropped).
@@ -44,16 +44,7 @@ pub fn ChangePinScreen() -> Element {
 
     rsx! {
         div { class: "screen screen-pin",
-            header { class: "topbar",
-                button {
-                    class: "btn btn-text topbar-start",
-                    r#type: "button",
-                    disabled: busy,
-                    onclick: move |_| app.send(Intent::Back),
-                    span { aria_hidden: "true", "‹ " }
-                    "{t.cancel}"
-                }
-            }
+            BackBar { label: t.cancel, back: Intent::Back }
             main { class: "content",
                 h1 { "{title}" }
                 p { id: "pin-rules", class: "hint", "{t.pin_rules}" }

@@ -7,7 +7,7 @@ use heeros_api::{normalize_code, TOTP_DIGITS};
 use zeroize::Zeroizing;
 
 use super::widgets::{
-    focus_on_mount, invalid_for, BackToLoginBar, ErrorBanner, IntentError, SubmitButton,
+    focus_on_mount, invalid_for, BackBar, ErrorBanner, IntentError, SubmitButton,
 };
 use super::{form_text, use_app};
 use crate::session::Intent;
@@ -74,7 +74,7 @@ pub fn CodeScreen() -> Element {
 
     rsx! {
         div { class: "screen screen-code",
-            BackToLoginBar { busy }
+            BackBar { label: t.back_to_login, back: Intent::BackToLogin }
             main { class: "content",
                 h1 { "{t.code_title}" }
                 p { class: "lead", "{t.code_lead}" }

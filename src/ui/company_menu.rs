@@ -5,7 +5,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{ConfirmDialog, GoBackBar, IntentError, NoticeBanner, Spinner};
+use super::widgets::{BackBar, ConfirmDialog, IntentError, NoticeBanner, Spinner};
 use crate::session::{Intent, LockDelay};
 
 #[component]
@@ -26,7 +26,7 @@ pub fn CompanyMenuScreen() -> Element {
 
     rsx! {
         div { class: "screen screen-menu",
-            GoBackBar { title: t.company_menu_title }
+            BackBar { label: t.go_back, back: Intent::GoBack, title: t.company_menu_title.to_string() }
             main { class: "content",
                 if let Some(user) = snapshot.user() {
                     p { class: "menu-user", "{user.display_name}" }

@@ -5,7 +5,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{ConfirmDialog, GoBackBar, IntentError};
+use super::widgets::{BackBar, ConfirmDialog, IntentError};
 use crate::i18n::Texts;
 use crate::session::Intent;
 
@@ -20,7 +20,7 @@ pub fn DevicesScreen() -> Element {
 
     rsx! {
         div { class: "screen screen-menu",
-            GoBackBar { title: t.my_devices }
+            BackBar { label: t.go_back, back: Intent::GoBack, title: t.my_devices.to_string() }
             main { class: "content",
                 p { class: "lead", "{t.devices_lead}" }
                 IntentError {

@@ -6,14 +6,13 @@ use zeroize::Zeroizing;
 
 use super::pin_pad::PinPad;
 use super::use_app;
-use super::widgets::{BackToLoginBar, IntentError};
+use super::widgets::{BackBar, IntentError};
 use crate::session::{Intent, SessionError};
 
 #[component]
 pub fn PinSetupScreen() -> Element {
     let app = use_app();
     let t = app.texts();
-    let busy = app.busy();
     let error = app.error();
     // Field state: the first PIN while the second is typed.
     let mut first = use_signal(|| None::<Zeroizing<String>>);
@@ -36,7 +35,7 @@ pub fn PinSetupScreen() -> Element {
 
     rsx! {
         div { class: "screen screen-pin",
-            BackToLoginBar { busy }
+            BackBar { label: t.back_to_login, back: Intent::BackToLogin }
             main { class: "content",
                 h1 { if again { "{t.pin_again_title}" } else { "{t.pin_setup_title}" } }
                 p { class: "lead", "{t.pin_setup_lead}" }

@@ -183,11 +183,11 @@ pub fn Splash() -> Element {
     }
 }
 
-/// The top bar of a screen over the menu: "‹ Go back" and the title.
+/// A top bar with one way back, top left ("‹ Go back", "‹ Back to login",
+/// "‹ Cancel"), and the screen's title when it has one there.
 #[component]
-pub fn GoBackBar(title: String) -> Element {
+pub fn BackBar(label: String, back: Intent, #[props(default)] title: Option<String>) -> Element {
     let app = use_app();
-    let t = app.texts();
     let busy = app.busy();
     rsx! {
         header { class: "topbar",
@@ -195,30 +195,13 @@ pub fn GoBackBar(title: String) -> Element {
                 class: "btn btn-text topbar-start",
                 r#type: "button",
                 disabled: busy,
-                onclick: move |_| app.send(Intent::GoBack),
+                onclick: move |_| app.send(back.clone()),
                 span { aria_hidden: "true", "‹ " }
-                "{t.go_back}"
+                "{label}"
             }
-            h1 { class: "topbar-title", "{title}" }
-            span { class: "topbar-spacer" }
-        }
-    }
-}
-
-/// The top bar of the steps between password and PIN: "‹ Back to login".
-#[component]
-pub fn BackToLoginBar(busy: bool) -> Element {
-    let app = use_app();
-    let t = app.texts();
-    rsx! {
-        header { class: "topbar",
-            button {
-                class: "btn btn-text topbar-start",
-                r#type: "button",
-                disabled: busy,
-                onclick: move |_| app.send(Intent::BackToLogin),
-                span { aria_hidden: "true", "‹ " }
-                "{t.back_to_login}"
+            if let Some(title) = title {
+                h1 { class: "topbar-title", "{title}" }
+                span { class: "topbar-spacer" }
             }
         }
     }
