@@ -189,7 +189,7 @@ async fn main() {
         );
     }
     let mut server = ServerProc::start(&sqlite).await;
-    let (unlocked, devices) = faults::server_kill(&mut server, 50).await;
+    let (unlocked, devices) = faults::server_kill(&mut server, 20).await;
     row(
         "6. server SIGKILLed and restarted: devices that unlock afterwards",
         format!("{unlocked} / {devices}"),
