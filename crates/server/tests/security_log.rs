@@ -5,7 +5,6 @@
 
 mod common;
 
-use chrono::Duration;
 use common::*;
 use heeros_server::admin;
 
@@ -79,14 +78,5 @@ async fn security_events_are_logged_without_secrets() {
 
 /// A wrong code unlikely to appear in a log line by chance (not 000000).
 fn wrong_code_now(f: &Fixture) -> String {
-    let secret = heeros_server::demo::MAIJA_TOTP_SECRET;
-    let now = f.clock.now();
-    let valid: Vec<String> = [-30, 0, 30]
-        .iter()
-        .map(|s| heeros_server::totp::code_at(secret, now + Duration::seconds(*s)))
-        .collect();
-    (271_828..1_000_000)
-        .map(|n| format!("{n:06}"))
-        .find(|c| !valid.contains(c))
-        .unwrap()
+    wrong_code_from(f, 271_828)
 }

@@ -224,3 +224,18 @@ impl Fixture {
 pub fn wrong_secret(seed: u8) -> String {
     heeros_server::secrets::b64(&[seed; 32])
 }
+
+/// A code for Maija that is none of the three the server accepts now
+/// (one 30 s step either side), the first such from `from` upwards.
+pub fn wrong_code_from(f: &Fixture, from: u32) -> String {
+    let secret = demo::MAIJA_TOTP_SECRET;
+    let now = f.clock.now();
+    let valid: Vec<String> = [-30, 0, 30]
+        .iter()
+        .map(|s| heeros_server::totp::code_at(secret, now + Duration::seconds(*s)))
+        .collect();
+    (from..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !valid.contains(c))
+        .unwrap()
+}
