@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 mod clock;
 pub use clock::Clock;
+mod invoices;
+pub use invoices::*;
 
 /// How long a full login lasts: the help text's 90 days, counted from the
 /// login itself (absolute; unlocking does not extend it).
@@ -52,6 +54,31 @@ pub mod paths {
     pub const DEVICE: &str = "/v1/devices/{id}";
     /// `POST`: every device session of the user dies, the caller's too.
     pub const LOGOUT_ALL: &str = "/v1/logout/all";
+    /// `POST`: the device's payment public key (once per device session).
+    pub const PAYMENT_KEY: &str = "/v1/device/payment-key";
+    /// `GET`: the current company's invoices.
+    pub const INVOICES: &str = "/v1/invoices";
+    /// `POST`: route patterns; build paths with [`invoice_approve`],
+    /// [`invoice_reject`].
+    pub const INVOICE_APPROVE: &str = "/v1/invoices/{id}/approve";
+    pub const INVOICE_REJECT: &str = "/v1/invoices/{id}/reject";
+    /// `POST`: a payment order of approved invoices.
+    pub const PAYMENTS: &str = "/v1/payments";
+    /// `POST`: the route pattern; build a path with [`payment_confirm`].
+    pub const PAYMENT_CONFIRM: &str = "/v1/payments/{id}/confirm";
+
+    pub fn invoice_approve(id: i64) -> String {
+        format!("/v1/invoices/{id}/approve")
+    }
+
+    pub fn invoice_reject(id: i64) -> String {
+        format!("/v1/invoices/{id}/reject")
+    }
+
+    /// Payment ids are base64url, safe in a path as they are.
+    pub fn payment_confirm(id: &str) -> String {
+        format!("/v1/payments/{id}/confirm")
+    }
 
     /// The path of one device session (`DELETE`). Device ids are base64url,
     /// safe in a path as they are.
@@ -256,10 +283,14 @@ pub enum ErrorCode {
     Unauthorized,
     /// 403: no rights to that company.
     Forbidden,
-    /// 404: no such route, or no such device session of the caller's.
+    /// 404: no such route, or no such device session, invoice or payment
+    /// order of the caller's (another company's answers the same).
     NotFound,
     /// 405: the route exists, not with this method.
     MethodNotAllowed,
+    /// 409: not in a state that allows this (an invoice already decided,
+    /// a payment order expired, confirmed or changed, a second payment key).
+    InvalidState,
     /// 408: the request took too long to arrive (30 s for the whole request).
     RequestTimeout,
     /// 431: too many or too large request headers.
@@ -285,6 +316,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::InvalidState => 409,
             ErrorCode::RequestTimeout => 408,
             ErrorCode::HeadersTooLarge => 431,
             ErrorCode::AccountLocked => 423,
@@ -313,6 +345,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "You have no rights to that company.",
             ErrorCode::NotFound => "Not found.",
             ErrorCode::MethodNotAllowed => "This method is not allowed here.",
+            ErrorCode::InvalidState => "This cannot be done in its current state.",
             ErrorCode::RequestTimeout => "The request took too long to arrive.",
             ErrorCode::HeadersTooLarge => "The request headers are too large.",
             ErrorCode::Unavailable => "The service is temporarily unavailable. Try again shortly.",
