@@ -2,6 +2,7 @@
 
 pub mod app_config;
 pub mod demo;
+pub mod format;
 pub mod i18n;
 pub mod lang;
 pub mod platform;

@@ -63,6 +63,7 @@ fn login(expires: DateTime<Utc>) -> StoredLogin {
         wrapped_secret: StoredLogin::encode_wrapped(&WrappedSecret([42; 32])),
         salt: StoredLogin::encode_salt(&[24; 16]),
         kdf: KdfParams::BASELINE,
+        wrapped_payment_key: None,
         account: heeros_api::Account {
             login_expires_at: expires,
             user: heeros_api::User {

@@ -158,6 +158,7 @@ mod vault {
             wrapped_secret: StoredLogin::encode_wrapped(&WrappedSecret([5; 32])),
             salt: StoredLogin::encode_salt(&[6; 16]),
             kdf: KdfParams::BASELINE,
+            wrapped_payment_key: None,
             account: Account {
                 login_expires_at: Utc.with_ymd_and_hms(2026, 4, 1, 12, 0, 0).unwrap(),
                 user: User {

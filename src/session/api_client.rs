@@ -8,8 +8,10 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use heeros_api::{
-    paths, CompanyChanged, CompanyRequest, DeviceList, ErrorBody, ErrorCode, LoginRequest,
-    LoginStep, Me, TokenRequest, Tokens, TotpRequest, UnlockRequest, Unlocked,
+    paths, CompanyChanged, CompanyRequest, ConfirmRequest, DeviceList, ErrorBody, ErrorCode,
+    Invoice, InvoiceList, LoginRequest, LoginStep, Me, PaymentConfirmed, PaymentKeyRequest,
+    PaymentOrder, PaymentRequest, RejectRequest, TokenRequest, Tokens, TotpRequest, UnlockRequest,
+    Unlocked,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -70,6 +72,7 @@ impl From<ApiError> for SessionError {
                     attempts_left: body.attempts_left.unwrap_or(0),
                 },
                 ErrorCode::Forbidden => SessionError::Forbidden,
+                ErrorCode::InvalidState | ErrorCode::NotFound => SessionError::Outdated,
                 // The rest either change the journey (the store handles them
                 // before they get here) or are faults: words from the server.
                 other => SessionError::Server(other.default_message().to_owned()),
@@ -229,6 +232,91 @@ impl ApiClient {
         .await
     }
 
+    /// `POST /v1/device/payment-key`: the public half of this device's
+    /// payment key (the same key again is accepted; another is not).
+    pub async fn register_payment_key(
+        &self,
+        access_token: &str,
+        public_key: &str,
+    ) -> Result<(), ApiError> {
+        let body = PaymentKeyRequest {
+            public_key: public_key.to_owned(),
+        };
+        no_content(
+            self.request(Method::POST, paths::PAYMENT_KEY)
+                .bearer_auth(access_token)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `GET /v1/invoices`: the current company's invoices.
+    pub async fn invoices(&self, access_token: &str) -> Result<InvoiceList, ApiError> {
+        self.call(
+            self.request(Method::GET, paths::INVOICES)
+                .bearer_auth(access_token),
+        )
+        .await
+    }
+
+    /// `POST /v1/invoices/{id}/approve`
+    pub async fn approve(&self, access_token: &str, id: i64) -> Result<Invoice, ApiError> {
+        self.call(
+            self.request(Method::POST, &paths::invoice_approve(id))
+                .bearer_auth(access_token),
+        )
+        .await
+    }
+
+    /// `POST /v1/invoices/{id}/reject`
+    pub async fn reject(
+        &self,
+        access_token: &str,
+        id: i64,
+        reason: &str,
+    ) -> Result<Invoice, ApiError> {
+        let body = RejectRequest {
+            reason: reason.to_owned(),
+        };
+        self.call(
+            self.request(Method::POST, &paths::invoice_reject(id))
+                .bearer_auth(access_token)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `POST /v1/payments`: a payment order of approved invoices.
+    pub async fn create_payment(
+        &self,
+        access_token: &str,
+        invoice_ids: Vec<i64>,
+    ) -> Result<PaymentOrder, ApiError> {
+        let body = PaymentRequest { invoice_ids };
+        self.call(
+            self.request(Method::POST, paths::PAYMENTS)
+                .bearer_auth(access_token)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `POST /v1/payments/{id}/confirm` with the PIN's signature.
+    pub async fn confirm_payment(
+        &self,
+        access_token: &str,
+        payment_id: &str,
+        signature: String,
+    ) -> Result<PaymentConfirmed, ApiError> {
+        let body = ConfirmRequest { signature };
+        self.call(
+            self.request(Method::POST, &paths::payment_confirm(payment_id))
+                .bearer_auth(access_token)
+                .json(&body),
+        )
+        .await
+    }
+
     /// `GET /healthz`: whether the server answers at all.
     pub async fn healthz(&self) -> Result<(), ApiError> {
         no_content(self.request(Method::GET, paths::HEALTHZ)).await
@@ -340,8 +428,9 @@ fn secret_json<T: Serialize>(req: RequestBuilder, body: &T) -> Result<RequestBui
 }
 
 /// The largest answer body the app reads; a bigger one is refused before
-/// it is parsed (or held whole in memory).
-pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// it is parsed (or held whole in memory). A company's invoice list is the
+/// largest answer: about 350 bytes an invoice, so some 1,500 invoices.
+pub const MAX_ANSWER_BYTES: usize = 512 * 1024;
 
 /// Reads an answer body, at most [`MAX_ANSWER_BYTES`] of it.
 async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {

@@ -7,9 +7,12 @@
 //! tense: what happened). An event that cannot happen in a stage leaves the
 //! stage as it is (the catch-all arm of [`Stage::on`]).
 
-use heeros_api::Account;
+use std::collections::BTreeSet;
+
+use heeros_api::{Account, Invoice, InvoiceStatus, PaymentConfirmed, PaymentOrder};
 use zeroize::Zeroizing;
 
+use super::payment::PaymentSeed;
 use super::pin::UnlockSecret;
 use super::vault::StoredLogin;
 use super::{Notice, Phase};
@@ -25,11 +28,13 @@ pub struct Access {
 }
 
 /// The fresh device session between a full login and its PIN: the unlock
-/// secret is in memory only here, to be wrapped by the PIN. It zeroizes
-/// when dropped.
+/// secret and the new payment seed are in memory only here, to be wrapped
+/// by the PIN. They zeroize when dropped. (The seed is made once per login,
+/// so a PIN setup retried after a lost answer registers the same key.)
 pub struct DeviceSession {
     pub device_id: String,
     pub secret: UnlockSecret,
+    pub payment_seed: PaymentSeed,
     pub access: Access,
 }
 
@@ -51,6 +56,63 @@ pub struct Open {
     /// Wrong PINs the server counted since the unlock before this one
     /// (someone else may have tried): the user is told.
     pub failed_attempts: u32,
+    /// The current company's invoices as last fetched (None: not yet).
+    pub invoices: Option<Vec<Invoice>>,
+    /// Approved invoices the user picked to pay.
+    pub selected: BTreeSet<i64>,
+}
+
+impl Open {
+    pub fn new(stored: StoredLogin, tokens: Tokens, failed_attempts: u32) -> Open {
+        Open {
+            stored,
+            tokens,
+            failed_attempts,
+            invoices: None,
+            selected: BTreeSet::new(),
+        }
+    }
+
+    /// One invoice of the list.
+    pub fn invoice(&self, id: i64) -> Option<&Invoice> {
+        self.invoices.as_ref()?.iter().find(|i| i.id == id)
+    }
+
+    /// A new list: the picks that are still approved stay picked.
+    fn set_invoices(&mut self, invoices: Vec<Invoice>) {
+        self.invoices = Some(invoices);
+        let payable: BTreeSet<i64> = self
+            .invoices
+            .iter()
+            .flatten()
+            .filter(|i| i.status == InvoiceStatus::Approved)
+            .map(|i| i.id)
+            .collect();
+        self.selected.retain(|id| payable.contains(id));
+    }
+
+    /// Invoices changed on the server (decided, paid): they replace their
+    /// old copies.
+    fn update_invoices(&mut self, changed: &[Invoice]) {
+        let mut list = self.invoices.take().unwrap_or_default();
+        for new in changed {
+            match list.iter_mut().find(|old| old.id == new.id) {
+                Some(old) => *old = new.clone(),
+                None => list.push(new.clone()),
+            }
+        }
+        self.set_invoices(list);
+    }
+
+    /// Picks or unpicks an approved invoice for payment.
+    fn toggle(&mut self, id: i64) {
+        let approved = self
+            .invoice(id)
+            .is_some_and(|i| i.status == InvoiceStatus::Approved);
+        if !self.selected.remove(&id) && approved {
+            self.selected.insert(id);
+        }
+    }
 }
 
 /// Where the user is, with what that place needs.
@@ -83,6 +145,16 @@ pub enum Stage {
     Devices {
         open: Open,
         devices: Vec<heeros_api::DeviceInfo>,
+    },
+    /// Unlocked: one invoice, from the list on Home.
+    Invoice { open: Open, id: i64 },
+    /// Unlocked: a payment order, shown exactly as it will be signed; the
+    /// PIN confirms it.
+    PayConfirm { open: Open, order: PaymentOrder },
+    /// Unlocked: the server confirmed the payment.
+    Paid {
+        open: Open,
+        receipt: PaymentConfirmed,
     },
 }
 
@@ -125,6 +197,17 @@ pub enum Event {
     TokensRenewed(Tokens),
     /// The user's device sessions, as the server listed them.
     DevicesListed(Vec<heeros_api::DeviceInfo>),
+    /// The current company's invoices, as the server listed them.
+    InvoicesListed(Vec<Invoice>),
+    InvoiceOpened(i64),
+    /// An invoice was approved or rejected: back to the list.
+    InvoiceDecided(Invoice),
+    /// An approved invoice was picked for payment, or unpicked.
+    SelectionToggled(i64),
+    /// The server made a payment order of the picked invoices.
+    OrderMade(PaymentOrder),
+    /// The PIN-signed order was confirmed: the invoices are paid.
+    PaymentConfirmed(PaymentConfirmed),
     /// The login on the device changed while open (company switched, names
     /// refreshed).
     LoginUpdated(StoredLogin),
@@ -176,11 +259,9 @@ impl Stage {
                 S::PinSetup { session, account }
             }
             (S::Code { .. } | S::PinSetup { .. }, E::WentBackToLogin) => S::Login { notice: None },
-            (S::PinSetup { .. }, E::PinStored { stored, tokens }) => S::Home(Open {
-                stored,
-                tokens,
-                failed_attempts: 0,
-            }),
+            (S::PinSetup { .. }, E::PinStored { stored, tokens }) => {
+                S::Home(Open::new(stored, tokens, 0))
+            }
             (
                 S::Unlock { .. },
                 E::Unlocked {
@@ -188,11 +269,28 @@ impl Stage {
                     tokens,
                     failed_attempts,
                 },
-            ) => S::Home(Open {
-                stored,
-                tokens,
-                failed_attempts,
-            }),
+            ) => S::Home(Open::new(stored, tokens, failed_attempts)),
+            (stage, E::InvoicesListed(list)) => stage.with_open(|open| open.set_invoices(list)),
+            (S::Home(open), E::InvoiceOpened(id)) if open.invoice(id).is_some() => {
+                S::Invoice { open, id }
+            }
+            (S::Invoice { mut open, .. }, E::InvoiceDecided(invoice)) => {
+                open.update_invoices(std::slice::from_ref(&invoice));
+                S::Home(open)
+            }
+            (S::Home(mut open), E::SelectionToggled(id)) => {
+                open.toggle(id);
+                S::Home(open)
+            }
+            (S::Home(open), E::OrderMade(order)) => S::PayConfirm { open, order },
+            (S::PayConfirm { mut open, .. }, E::PaymentConfirmed(receipt)) => {
+                open.update_invoices(&receipt.invoices);
+                S::Paid { open, receipt }
+            }
+            (
+                S::Invoice { open, .. } | S::PayConfirm { open, .. } | S::Paid { open, .. },
+                E::WentBack,
+            ) => S::Home(open),
             (stage, E::TokensRenewed(tokens)) => stage.with_open(|open| open.tokens = tokens),
             (stage, E::LoginUpdated(stored)) => stage.with_open(|open| open.stored = stored),
             (S::Home(open), E::MenuOpened) => S::CompanyMenu(open),
@@ -202,11 +300,11 @@ impl Stage {
             (S::Devices { open, .. }, E::DevicesListed(devices)) => S::Devices { open, devices },
             (S::Devices { open, .. }, E::WentBack) => S::CompanyMenu(open),
             (S::CompanyMenu(open), E::WentBack) => S::Home(open),
-            (
-                S::Home(open) | S::CompanyMenu(open) | S::ChangePin(open) | S::Devices { open, .. },
-                E::Locked,
-            ) => S::Unlock {
-                stored: open.stored,
+            (stage, E::Locked) => match stage.into_open() {
+                Ok(open) => S::Unlock {
+                    stored: open.stored,
+                },
+                Err(stage) => stage,
             },
             (_, E::Ended(notice)) => S::Login {
                 notice: Some(notice),
@@ -219,14 +317,37 @@ impl Stage {
     /// The same stage with its open session changed (nothing happens to a
     /// stage without one).
     fn with_open(mut self, change: impl FnOnce(&mut Open)) -> Stage {
-        match &mut self {
+        if let Some(open) = self.open_mut() {
+            change(open);
+        }
+        self
+    }
+
+    /// The open session, taken out (the stage itself when it has none).
+    fn into_open(self) -> Result<Open, Stage> {
+        match self {
             Stage::Home(open)
             | Stage::CompanyMenu(open)
             | Stage::ChangePin(open)
-            | Stage::Devices { open, .. } => change(open),
-            _ => {}
+            | Stage::Devices { open, .. }
+            | Stage::Invoice { open, .. }
+            | Stage::PayConfirm { open, .. }
+            | Stage::Paid { open, .. } => Ok(open),
+            other => Err(other),
         }
-        self
+    }
+
+    fn open_mut(&mut self) -> Option<&mut Open> {
+        match self {
+            Stage::Home(open)
+            | Stage::CompanyMenu(open)
+            | Stage::ChangePin(open)
+            | Stage::Devices { open, .. }
+            | Stage::Invoice { open, .. }
+            | Stage::PayConfirm { open, .. }
+            | Stage::Paid { open, .. } => Some(open),
+            _ => None,
+        }
     }
 
     /// Which screen shows this stage.
@@ -242,6 +363,9 @@ impl Stage {
             Stage::CompanyMenu(_) => Phase::CompanyMenu,
             Stage::ChangePin(_) => Phase::ChangePin,
             Stage::Devices { .. } => Phase::Devices,
+            Stage::Invoice { .. } => Phase::Invoice,
+            Stage::PayConfirm { .. } => Phase::PayConfirm,
+            Stage::Paid { .. } => Phase::Paid,
         }
     }
 
@@ -259,11 +383,8 @@ impl Stage {
             Stage::Intro { stored, .. } => stored.as_ref().map(|s| &s.account),
             Stage::PinSetup { account, .. } => Some(account),
             Stage::Unlock { stored } => Some(&stored.account),
-            Stage::Home(open)
-            | Stage::CompanyMenu(open)
-            | Stage::ChangePin(open)
-            | Stage::Devices { open, .. } => Some(&open.stored.account),
             Stage::Starting | Stage::Login { .. } | Stage::Code { .. } => None,
+            stage => stage.open().map(|open| &open.stored.account),
         }
     }
 
@@ -276,18 +397,24 @@ impl Stage {
             Stage::Code { .. } | Stage::PinSetup { .. } => Some(Event::WentBackToLogin),
             Stage::CompanyMenu(_) => Some(Event::WentBack),
             Stage::ChangePin(_) => Some(Event::ChangePinClosed),
-            Stage::Devices { .. } => Some(Event::WentBack),
+            Stage::Devices { .. }
+            | Stage::Invoice { .. }
+            | Stage::PayConfirm { .. }
+            | Stage::Paid { .. } => Some(Event::WentBack),
             _ => None,
         }
     }
 
-    /// The open session (Home, CompanyMenu, ChangePin).
+    /// The open session (every stage of the unlocked app).
     pub fn open(&self) -> Option<&Open> {
         match self {
             Stage::Home(open)
             | Stage::CompanyMenu(open)
             | Stage::ChangePin(open)
-            | Stage::Devices { open, .. } => Some(open),
+            | Stage::Devices { open, .. }
+            | Stage::Invoice { open, .. }
+            | Stage::PayConfirm { open, .. }
+            | Stage::Paid { open, .. } => Some(open),
             _ => None,
         }
     }
@@ -323,6 +450,7 @@ mod tests {
             wrapped_secret: "w".into(),
             salt: "s".into(),
             kdf: KdfParams::BASELINE,
+            wrapped_payment_key: None,
             account: account(),
         }
     }
@@ -331,6 +459,7 @@ mod tests {
         DeviceSession {
             device_id: "dev".into(),
             secret: UnlockSecret::from_bytes([3; 32]),
+            payment_seed: PaymentSeed::generate(),
             access: Access {
                 token: Zeroizing::new("token".into()),
                 expires_at: Utc.with_ymd_and_hms(2026, 1, 5, 8, 15, 0).unwrap(),
@@ -349,11 +478,7 @@ mod tests {
     }
 
     fn home() -> Stage {
-        Stage::Home(Open {
-            stored: stored(),
-            tokens: tokens("token"),
-            failed_attempts: 0,
-        })
+        Stage::Home(Open::new(stored(), tokens("token"), 0))
     }
 
     fn started(intro_seen: bool, stored: Option<StoredLogin>) -> Event {
@@ -532,5 +657,133 @@ mod tests {
         assert_eq!(menu.account().unwrap().current_company_id, 8);
         let renewed = menu.on(Event::TokensRenewed(tokens("new")));
         assert_eq!(renewed.open().unwrap().tokens.access.token.as_str(), "new");
+    }
+
+    fn invoice(id: i64, status: InvoiceStatus) -> Invoice {
+        Invoice {
+            id,
+            supplier: format!("Supplier {id}"),
+            invoice_number: format!("N{id}"),
+            amount_cents: 1000 * id,
+            currency: "EUR".into(),
+            due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            iban: "FI2112345600000785".into(),
+            reference: "13".into(),
+            status,
+            status_by: None,
+            status_at: None,
+        }
+    }
+
+    fn home_with_invoices() -> Stage {
+        home().on(Event::InvoicesListed(vec![
+            invoice(1, InvoiceStatus::AwaitingApproval),
+            invoice(2, InvoiceStatus::Approved),
+            invoice(3, InvoiceStatus::Approved),
+        ]))
+    }
+
+    fn order() -> PaymentOrder {
+        PaymentOrder {
+            payment_id: "p".into(),
+            company: heeros_api::OrderCompany {
+                business_id: "1234567-8".into(),
+                name: "Heeros Demo Oy".into(),
+            },
+            items: Vec::new(),
+            total_cents: 0,
+            currency: "EUR".into(),
+            nonce: "n".into(),
+            expires_at: Utc.with_ymd_and_hms(2026, 1, 5, 8, 5, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn only_approved_invoices_can_be_picked_for_payment() {
+        let mut stage = home_with_invoices();
+        for id in [1, 2, 3, 99] {
+            stage = stage.on(Event::SelectionToggled(id));
+        }
+        let picked: Vec<i64> = stage.open().unwrap().selected.iter().copied().collect();
+        assert_eq!(
+            picked,
+            vec![2, 3],
+            "awaiting (1) and unknown (99) are not payable"
+        );
+        let stage = stage.on(Event::SelectionToggled(2));
+        let picked: Vec<i64> = stage.open().unwrap().selected.iter().copied().collect();
+        assert_eq!(picked, vec![3], "a second tap unpicks");
+    }
+
+    #[test]
+    fn a_new_list_keeps_only_the_picks_that_are_still_approved() {
+        let stage = home_with_invoices()
+            .on(Event::SelectionToggled(2))
+            .on(Event::SelectionToggled(3))
+            .on(Event::InvoicesListed(vec![
+                invoice(2, InvoiceStatus::Rejected),
+                invoice(3, InvoiceStatus::Approved),
+            ]));
+        let picked: Vec<i64> = stage.open().unwrap().selected.iter().copied().collect();
+        assert_eq!(picked, vec![3]);
+    }
+
+    #[test]
+    fn an_invoice_opens_from_home_and_a_decision_goes_back_to_the_updated_list() {
+        assert_eq!(
+            home_with_invoices().on(Event::InvoiceOpened(99)).phase(),
+            Phase::Home,
+            "an invoice not on the list does not open"
+        );
+        let detail = home_with_invoices().on(Event::InvoiceOpened(1));
+        assert_eq!(detail.phase(), Phase::Invoice);
+        let back = detail.on(Event::InvoiceDecided(invoice(1, InvoiceStatus::Approved)));
+        assert_eq!(back.phase(), Phase::Home);
+        assert_eq!(
+            back.open().unwrap().invoice(1).unwrap().status,
+            InvoiceStatus::Approved
+        );
+    }
+
+    #[test]
+    fn paying_goes_from_the_order_to_the_receipt_and_back_to_home() {
+        let confirm = home_with_invoices()
+            .on(Event::SelectionToggled(2))
+            .on(Event::OrderMade(order()));
+        assert_eq!(confirm.phase(), Phase::PayConfirm);
+        assert_eq!(
+            confirm.back().map(|e| confirm.on(e).phase()),
+            Some(Phase::Home),
+            "Cancel (and the back button) leave the order unconfirmed"
+        );
+        let confirm = home_with_invoices()
+            .on(Event::SelectionToggled(2))
+            .on(Event::OrderMade(order()));
+        let paid = confirm.on(Event::PaymentConfirmed(PaymentConfirmed {
+            payment_id: "p".into(),
+            status: "confirmed".into(),
+            invoices: vec![invoice(2, InvoiceStatus::Paid)],
+        }));
+        assert_eq!(paid.phase(), Phase::Paid);
+        let open = paid.open().unwrap();
+        assert_eq!(open.invoice(2).unwrap().status, InvoiceStatus::Paid);
+        assert!(
+            open.selected.is_empty(),
+            "a paid invoice is no longer picked"
+        );
+        assert_eq!(paid.on(Event::WentBack).phase(), Phase::Home);
+    }
+
+    #[test]
+    fn locking_from_any_invoice_screen_drops_the_session() {
+        let stages = [
+            home_with_invoices().on(Event::InvoiceOpened(1)),
+            home_with_invoices().on(Event::OrderMade(order())),
+        ];
+        for stage in stages {
+            let locked = stage.on(Event::Locked);
+            assert_eq!(locked.phase(), Phase::Unlock);
+            assert!(locked.open().is_none());
+        }
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! What the UI uses: it sends [`Intent`]s and renders [`Snapshot`]s.
 
-use heeros_api::{Account, Company, User};
+use heeros_api::{Account, Company, Invoice, PaymentConfirmed, PaymentOrder, User};
 use zeroize::Zeroizing;
 
 use crate::lang::Lang;
@@ -14,7 +14,9 @@ use crate::lang::Lang;
 pub mod access;
 pub mod api_client;
 pub mod device;
+pub mod invoices;
 pub mod journey;
+pub mod payment;
 pub mod pin;
 pub mod store;
 pub mod vault;
@@ -48,6 +50,12 @@ pub enum Phase {
     ChangePin,
     /// My devices.
     Devices,
+    /// One invoice: its details, Approve / Reject.
+    Invoice,
+    /// A payment order as it will be signed, and the PIN pad.
+    PayConfirm,
+    /// The payment was confirmed.
+    Paid,
 }
 
 /// Why the Login screen is shown, when it is not a plain first login.
@@ -103,6 +111,21 @@ pub enum Intent {
     RevokeDevice(String),
     /// Every device session of the user ends, this one too.
     LogoutAll,
+    /// Home: fetch the current company's invoices again.
+    RefreshInvoices,
+    /// Home → one invoice.
+    OpenInvoice(i64),
+    ApproveInvoice(i64),
+    RejectInvoice {
+        id: i64,
+        reason: String,
+    },
+    /// Home: pick (or unpick) an approved invoice for payment.
+    ToggleInvoice(i64),
+    /// Home → a payment order of the picked invoices, to confirm.
+    Pay,
+    /// The PIN signs the order shown.
+    ConfirmPayment(Zeroizing<String>),
     /// The old PIN (proved by the server, counted like an unlock), the new
     /// one twice.
     ChangePin {
@@ -137,6 +160,8 @@ impl Intent {
                 | Intent::GoBack
                 | Intent::Back
                 | Intent::OpenChangePin
+                | Intent::OpenInvoice(_)
+                | Intent::ToggleInvoice(_)
                 | Intent::WentToBackground
                 | Intent::CameToForeground
         )
@@ -161,6 +186,13 @@ impl std::fmt::Debug for Intent {
             Intent::OpenDevices => "OpenDevices",
             Intent::RevokeDevice(_) => "RevokeDevice(..)",
             Intent::LogoutAll => "LogoutAll",
+            Intent::RefreshInvoices => "RefreshInvoices",
+            Intent::OpenInvoice(id) => return write!(f, "OpenInvoice({id})"),
+            Intent::ApproveInvoice(id) => return write!(f, "ApproveInvoice({id})"),
+            Intent::RejectInvoice { id, .. } => return write!(f, "RejectInvoice({id}, ..)"),
+            Intent::ToggleInvoice(id) => return write!(f, "ToggleInvoice({id})"),
+            Intent::Pay => "Pay",
+            Intent::ConfirmPayment(_) => "ConfirmPayment(..)",
             Intent::Start => "Start",
             Intent::IntroNext => "IntroNext",
             Intent::IntroBack => "IntroBack",
@@ -203,6 +235,21 @@ pub struct Snapshot {
     pub pin_changed: bool,
     /// My devices: the user's device sessions (this one `current`).
     pub devices: Vec<heeros_api::DeviceInfo>,
+    /// Home: the current company's invoices (None: not fetched yet).
+    pub invoices: Option<Vec<Invoice>>,
+    /// Home: the approved invoices picked for payment.
+    pub selected: Vec<i64>,
+    /// The invoice shown (Phase::Invoice).
+    pub invoice: Option<Invoice>,
+    /// The order to confirm (Phase::PayConfirm).
+    pub order: Option<PaymentOrder>,
+    /// The confirmed payment (Phase::Paid).
+    pub receipt: Option<PaymentConfirmed>,
+    /// Today, on this device's calendar (overdue invoices are marked).
+    pub today: chrono::NaiveDate,
+    /// The login on this device has a payment key (logins stored before
+    /// payments existed must log in again to pay).
+    pub can_pay: bool,
     /// An intent is being handled: buttons are disabled, a spinner shows.
     pub busy: bool,
     /// What went wrong with the last intent, for the current screen.
@@ -224,6 +271,13 @@ impl Snapshot {
             has_back: false,
             pin_changed: false,
             devices: Vec::new(),
+            invoices: None,
+            selected: Vec::new(),
+            invoice: None,
+            order: None,
+            receipt: None,
+            can_pay: false,
+            today: chrono::NaiveDate::default(),
             busy: false,
             error: None,
         }
@@ -263,6 +317,18 @@ pub enum SessionError {
     /// The user has no rights to that company (any more).
     #[error("no rights to that company")]
     Forbidden,
+    /// The invoice or payment changed meanwhile (decided by someone else,
+    /// gone, the order expired or its invoices changed): the list is
+    /// fetched again and the user looks once more.
+    #[error("changed meanwhile")]
+    Outdated,
+    /// This login was stored before payments existed: it has no payment
+    /// key. A new login (Renew) makes one.
+    #[error("no payment key on this device")]
+    NoPaymentKey,
+    /// A rejection reason longer than the server takes.
+    #[error("reason too long")]
+    ReasonTooLong,
     /// No answer from the server (down, no network, timeout).
     #[error("server unreachable")]
     Offline,
@@ -293,6 +359,7 @@ impl SessionError {
                 | SessionError::PinPolicy(_)
                 | SessionError::PinMismatch
                 | SessionError::MissingInput
+                | SessionError::ReasonTooLong
         )
     }
 }

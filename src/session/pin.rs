@@ -1,10 +1,15 @@
 //! The PIN: its policy and the crypto that turns it into the unlock secret.
 //!
-//! docs/design.md, Security model: `key = Argon2id(PIN, salt)`, stored
-//! `wrapped = unlock_secret XOR key`. No MAC, hash or checksum of the secret
-//! is kept anywhere, so a wrong PIN yields a plausible wrong secret and only
-//! the server (which counts) can tell. Unwrapped secrets and keys live in
+//! docs/design.md, Security model: `K1 ‖ K2 = Argon2id(PIN, salt)` (64
+//! bytes), stored `wrapped = unlock_secret XOR K1` and `wrapped_pay =
+//! payment_seed XOR K2`. No MAC, hash or checksum of either secret is kept
+//! anywhere, so a wrong PIN yields plausible wrong secrets and only the
+//! server (which counts) can tell. Unwrapped secrets and keys live in
 //! zeroizing types.
+//!
+//! Logins stored before payments existed have no payment seed; their key is
+//! the 32-byte Argon2id output ([`KeyLayout::UnlockOnly`]). Argon2's output
+//! depends on its length, so the layout is part of what is stored.
 
 use std::fmt;
 
@@ -149,44 +154,87 @@ impl fmt::Debug for WrappedSecret {
     }
 }
 
+/// How many keys a PIN gives a stored login (docs/design.md, Security
+/// model): decided by whether the login holds a wrapped payment seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLayout {
+    /// `K1` only: the 32-byte output (logins from before payments).
+    UnlockOnly,
+    /// `K1 ‖ K2`: the 64-byte output; `K2` wraps the payment seed.
+    UnlockAndPayment,
+}
+
+/// The keys one PIN derives. Zeroized on drop.
+pub struct PinKeys {
+    /// `K1`: wraps the unlock secret.
+    pub unlock: Zeroizing<Block>,
+    /// `K2`: wraps the payment seed (not in [`KeyLayout::UnlockOnly`]).
+    pub payment: Option<Zeroizing<Block>>,
+}
+
 /// A fresh random salt.
 pub fn new_salt() -> [u8; SALT_LEN] {
     rand::random()
 }
 
-/// `Argon2id(pin, salt)` with `params`, 32 bytes. Blocking (~20 ms on a
-/// desktop core, more on a phone): call it through [`derive_key_async`] from
-/// async code.
+/// `Argon2id(pin, salt)` with `params`, split into the keys of `layout`.
+/// Blocking (~20 ms on a desktop core, more on a phone): call it through
+/// [`derive_keys_async`] from async code.
+pub fn derive_keys(
+    pin: &str,
+    salt: &[u8],
+    params: &KdfParams,
+    layout: KeyLayout,
+) -> Result<PinKeys, SessionError> {
+    let KdfAlg::Argon2id = params.alg;
+    let len = match layout {
+        KeyLayout::UnlockOnly => UNLOCK_SECRET_LEN,
+        KeyLayout::UnlockAndPayment => 2 * UNLOCK_SECRET_LEN,
+    };
+    let argon_params = Params::new(params.m_kib, params.t, params.p, Some(len))
+        .map_err(|e| SessionError::Kdf(format!("stored parameters unusable: {e}")))?;
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
+    let mut out = Zeroizing::new([0u8; 2 * UNLOCK_SECRET_LEN]);
+    argon
+        .hash_password_into(pin.as_bytes(), salt, &mut out[..len])
+        .map_err(|e| SessionError::Kdf(e.to_string()))?;
+    let half = |range: std::ops::Range<usize>| {
+        let mut key = Zeroizing::new([0u8; UNLOCK_SECRET_LEN]);
+        key.copy_from_slice(&out[range]);
+        key
+    };
+    Ok(PinKeys {
+        unlock: half(0..UNLOCK_SECRET_LEN),
+        payment: (layout == KeyLayout::UnlockAndPayment)
+            .then(|| half(UNLOCK_SECRET_LEN..2 * UNLOCK_SECRET_LEN)),
+    })
+}
+
+/// [`derive_keys`] on tokio's blocking pool, off the UI thread.
+pub async fn derive_keys_async(
+    pin: &str,
+    salt: &[u8],
+    params: KdfParams,
+    layout: KeyLayout,
+) -> Result<PinKeys, SessionError> {
+    let pin = Zeroizing::new(pin.to_owned());
+    let salt = salt.to_vec();
+    tokio::task::spawn_blocking(move || derive_keys(&pin, &salt, &params, layout))
+        .await
+        .map_err(|e| SessionError::Kdf(format!("did not finish: {e}")))?
+}
+
+/// The unlock key alone of a login from before payments (32-byte output):
+/// `derive_keys(.., KeyLayout::UnlockOnly).unlock`.
 pub fn derive_key(
     pin: &str,
     salt: &[u8],
     params: &KdfParams,
 ) -> Result<Zeroizing<Block>, SessionError> {
-    let KdfAlg::Argon2id = params.alg;
-    let argon_params = Params::new(params.m_kib, params.t, params.p, Some(UNLOCK_SECRET_LEN))
-        .map_err(|e| SessionError::Kdf(format!("stored parameters unusable: {e}")))?;
-    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
-    let mut key = Zeroizing::new([0u8; UNLOCK_SECRET_LEN]);
-    argon
-        .hash_password_into(pin.as_bytes(), salt, key.as_mut_slice())
-        .map_err(|e| SessionError::Kdf(e.to_string()))?;
-    Ok(key)
+    Ok(derive_keys(pin, salt, params, KeyLayout::UnlockOnly)?.unlock)
 }
 
-/// [`derive_key`] on tokio's blocking pool, off the UI thread.
-pub async fn derive_key_async(
-    pin: &str,
-    salt: &[u8],
-    params: KdfParams,
-) -> Result<Zeroizing<Block>, SessionError> {
-    let pin = Zeroizing::new(pin.to_owned());
-    let salt = salt.to_vec();
-    tokio::task::spawn_blocking(move || derive_key(&pin, &salt, &params))
-        .await
-        .map_err(|e| SessionError::Kdf(format!("did not finish: {e}")))?
-}
-
-fn xor(a: &Block, b: &Block) -> Block {
+pub(super) fn xor(a: &Block, b: &Block) -> Block {
     let mut out = [0u8; UNLOCK_SECRET_LEN];
     for (o, (x, y)) in out.iter_mut().zip(a.iter().zip(b.iter())) {
         *o = x ^ y;
@@ -203,26 +251,4 @@ pub fn wrap(secret: &UnlockSecret, key: &Block) -> WrappedSecret {
 /// otherwise an equally plausible wrong one. There is no way to tell here.
 pub fn unwrap(wrapped: &WrappedSecret, key: &Block) -> UnlockSecret {
     UnlockSecret::from_bytes(xor(&wrapped.0, key))
-}
-
-/// Derives the key from `pin` off-thread and wraps `secret` with it.
-pub async fn wrap_with_pin(
-    secret: &UnlockSecret,
-    pin: &str,
-    salt: &[u8],
-    params: KdfParams,
-) -> Result<WrappedSecret, SessionError> {
-    let key = derive_key_async(pin, salt, params).await?;
-    Ok(wrap(secret, &key))
-}
-
-/// Derives the key from `pin` off-thread and unwraps a candidate secret.
-pub async fn unwrap_with_pin(
-    wrapped: &WrappedSecret,
-    pin: &str,
-    salt: &[u8],
-    params: KdfParams,
-) -> Result<UnlockSecret, SessionError> {
-    let key = derive_key_async(pin, salt, params).await?;
-    Ok(unwrap(wrapped, &key))
 }

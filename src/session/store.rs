@@ -25,7 +25,8 @@ use super::access::{access_of, split_unlocked};
 use super::api_client::{ApiClient, ApiError};
 use super::device::DeviceInfo;
 use super::journey::{DeviceSession, Event, Stage, Tokens};
-use super::pin::{self, KdfParams, UnlockSecret};
+use super::payment::PaymentSeed;
+use super::pin::{self, KdfParams, KeyLayout, UnlockSecret};
 use super::vault::{LockDelay, Preferences, StoredLogin, Vault, VaultError};
 use super::{Clock, Intent, Notice, SessionError, Snapshot};
 use crate::lang::Lang;
@@ -90,13 +91,19 @@ impl SessionStore {
 
     /// Every secret this store holds in memory now, as a dump of the app's
     /// memory would find it: the tokens of an open session, the unlock
-    /// secret only between a full login and its PIN. For the tests of the
-    /// offline-guessing rule (docs/design.md, Security model).
+    /// secret and the payment seed only between a full login and its PIN
+    /// (the seed as its public key, which is what would test a guess).
+    /// For the tests of the offline-guessing rule (docs/design.md,
+    /// Security model).
     #[doc(hidden)]
     pub fn held_secrets(&self) -> Vec<Zeroizing<String>> {
         match (&self.stage, self.stage.open()) {
             (Stage::PinSetup { session, .. }, _) => {
-                vec![session.secret.to_b64(), session.access.token.clone()]
+                vec![
+                    session.secret.to_b64(),
+                    Zeroizing::new(session.payment_seed.public_key()),
+                    session.access.token.clone(),
+                ]
             }
             (_, Some(open)) => {
                 let mut held = vec![open.tokens.access.token.clone()];
@@ -127,6 +134,29 @@ impl SessionStore {
                 Stage::Devices { devices, .. } => devices.clone(),
                 _ => Vec::new(),
             },
+            invoices: self.stage.open().and_then(|open| open.invoices.clone()),
+            selected: self
+                .stage
+                .open()
+                .map(|open| open.selected.iter().copied().collect())
+                .unwrap_or_default(),
+            invoice: match &self.stage {
+                Stage::Invoice { open, id } => open.invoice(*id).cloned(),
+                _ => None,
+            },
+            order: match &self.stage {
+                Stage::PayConfirm { order, .. } => Some(order.clone()),
+                _ => None,
+            },
+            receipt: match &self.stage {
+                Stage::Paid { receipt, .. } => Some(receipt.clone()),
+                _ => None,
+            },
+            can_pay: self
+                .stage
+                .open()
+                .is_some_and(|open| open.stored.wrapped_payment_key.is_some()),
+            today: self.clock.now().with_timezone(&chrono::Local).date_naive(),
             busy: false,
             error: self.error.clone(),
         }
@@ -165,6 +195,13 @@ impl SessionStore {
             Intent::OpenDevices => self.list_devices().await,
             Intent::RevokeDevice(id) => self.revoke_device(&id).await,
             Intent::LogoutAll => self.logout_all().await,
+            Intent::RefreshInvoices => self.refresh_invoices().await,
+            Intent::OpenInvoice(id) => Ok(self.apply(Event::InvoiceOpened(id))),
+            Intent::ApproveInvoice(id) => self.approve_invoice(id).await,
+            Intent::RejectInvoice { id, reason } => self.reject_invoice(id, &reason).await,
+            Intent::ToggleInvoice(id) => Ok(self.apply(Event::SelectionToggled(id))),
+            Intent::Pay => self.pay().await,
+            Intent::ConfirmPayment(pin) => self.confirm_payment(&pin).await,
         };
         self.error = result.err();
         self.snapshot()
@@ -413,6 +450,7 @@ impl SessionStore {
         let held = DeviceSession {
             device_id: session.device_id,
             secret: secret?,
+            payment_seed: PaymentSeed::generate(),
             access: access_of(session.access_token, session.access_expires_at),
         };
         Ok(self.apply(Event::LoggedIn {
@@ -437,15 +475,16 @@ impl SessionStore {
         self.apply(Event::WentBackToLogin)
     }
 
-    /// Type the PIN twice, then Done: wraps the unlock secret with the PIN
-    /// and stores the login. The PIN itself is never stored.
+    /// Type the PIN twice, then Done: registers the payment key's public
+    /// half with the server, wraps the unlock secret and the payment seed
+    /// with the PIN's two keys and stores the login. The PIN itself is
+    /// never stored. Offline nothing is stored: Try again.
     pub async fn set_pin(&mut self, pin: &str, repeat: &str) -> Result<Snapshot, SessionError> {
         let Stage::PinSetup { session, account } = &self.stage else {
             return Ok(self.snapshot());
         };
-        let (device_id, secret, access, account) = (
+        let (device_id, access, account) = (
             session.device_id.clone(),
-            session.secret.clone(),
             session.access.clone(),
             account.clone(),
         );
@@ -460,12 +499,33 @@ impl SessionStore {
             return Ok(self.apply(Event::Ended(Notice::LoginExpired)));
         }
         let salt = pin::new_salt();
-        let wrapped = pin::wrap_with_pin(&secret, pin, &salt, self.kdf).await?;
+        let keys =
+            pin::derive_keys_async(pin, &salt, self.kdf, KeyLayout::UnlockAndPayment).await?;
+        let Stage::PinSetup { session, .. } = &self.stage else {
+            return Ok(self.snapshot());
+        };
+        let public_key = session.payment_seed.public_key();
+        let (wrapped, wrapped_pay) = match &keys.payment {
+            Some(k2) => (
+                pin::wrap(&session.secret, &keys.unlock),
+                session.payment_seed.wrap(k2),
+            ),
+            None => return Err(SessionError::Kdf("no payment key derived".into())),
+        };
+        drop(keys);
+        if let Err(e) = self
+            .api
+            .register_payment_key(&access.token, &public_key)
+            .await
+        {
+            return self.failed(e).await;
+        }
         let stored = StoredLogin {
             device_id,
             wrapped_secret: StoredLogin::encode_wrapped(&wrapped),
             salt: StoredLogin::encode_salt(&salt),
             kdf: self.kdf,
+            wrapped_payment_key: Some(StoredLogin::encode_wrapped(&wrapped_pay)),
             account,
         };
         let to_save = stored.clone();
@@ -473,15 +533,23 @@ impl SessionStore {
         // The secret gives way to tokens: one unlock with it brings the
         // refresh token. Offline, the login's access token serves until it
         // dies; then the PIN is asked.
-        let tokens = match self.api.unlock_with(&stored.device_id, &secret).await {
+        let Stage::PinSetup { session, .. } = &self.stage else {
+            return Ok(self.snapshot());
+        };
+        let tokens = match self
+            .api
+            .unlock_with(&stored.device_id, &session.secret)
+            .await
+        {
             Ok(unlocked) => split_unlocked(unlocked).0,
             Err(_) => Tokens {
                 access,
                 refresh: None,
             },
         };
-        drop(secret);
-        Ok(self.apply(Event::PinStored { stored, tokens }))
+        // PinSetup (and with it the secret and the seed) is dropped here.
+        self.apply(Event::PinStored { stored, tokens });
+        self.refresh_invoices().await
     }
 
     /// PIN on the Unlock screen. The server tells a right PIN from a wrong
@@ -498,9 +566,7 @@ impl SessionStore {
             return Err(SessionError::MissingInput);
         }
         pin::check_shape(pin).map_err(SessionError::PinPolicy)?;
-        let wrapped = stored.wrapped()?;
-        let salt = stored.salt_bytes()?;
-        let candidate = pin::unwrap_with_pin(&wrapped, pin, &salt, stored.kdf).await?;
+        let candidate = self.unwrap_secret(&stored, pin).await?;
         let unlocked = match self.api.unlock_with(&stored.device_id, &candidate).await {
             Ok(unlocked) => unlocked,
             Err(e) => return self.failed(e).await,
@@ -518,11 +584,27 @@ impl SessionStore {
             let to_save = refreshed.clone();
             let _ = self.with_vault(move |v| v.save_login(&to_save)).await;
         }
-        Ok(self.apply(Event::Unlocked {
+        self.apply(Event::Unlocked {
             stored: refreshed,
             tokens,
             failed_attempts,
-        }))
+        });
+        // Home lists the invoices; if that fails, Home says so (Try again).
+        self.refresh_invoices().await
+    }
+
+    /// The unlock secret a typed PIN unwraps (the right one only for the
+    /// right PIN; nothing here can tell). The payment key derived with it
+    /// is dropped at once.
+    async fn unwrap_secret(
+        &self,
+        stored: &StoredLogin,
+        pin: &str,
+    ) -> Result<UnlockSecret, SessionError> {
+        let keys =
+            pin::derive_keys_async(pin, &stored.salt_bytes()?, stored.kdf, stored.key_layout())
+                .await?;
+        Ok(pin::unwrap(&stored.wrapped()?, &keys.unlock))
     }
 
     /// Home -> CompanyMenu (a tap on the name and company).
@@ -556,21 +638,40 @@ impl SessionStore {
             return Err(SessionError::PinMismatch);
         }
         pin::check_shape(old).map_err(SessionError::PinPolicy)?;
-        let candidate =
-            pin::unwrap_with_pin(&stored.wrapped()?, old, &stored.salt_bytes()?, stored.kdf)
+        let old_keys =
+            pin::derive_keys_async(old, &stored.salt_bytes()?, stored.kdf, stored.key_layout())
                 .await?;
+        let candidate = pin::unwrap(&stored.wrapped()?, &old_keys.unlock);
         let unlocked = match self.api.unlock_with(&stored.device_id, &candidate).await {
             Ok(unlocked) => unlocked,
             Err(e) => return self.failed(e).await,
         };
+        // The server took the secret, so the old PIN was right, and so is
+        // the payment seed its second key unwraps.
+        let seed = match (stored.wrapped_payment()?, &old_keys.payment) {
+            (Some(wrapped), Some(k2)) => Some(PaymentSeed::unwrap(&wrapped, k2)),
+            _ => None,
+        };
+        drop(old_keys);
         let salt = pin::new_salt();
-        let wrapped = pin::wrap_with_pin(&candidate, new, &salt, self.kdf).await?;
-        drop(candidate);
+        let layout = if seed.is_some() {
+            KeyLayout::UnlockAndPayment
+        } else {
+            KeyLayout::UnlockOnly
+        };
+        let new_keys = pin::derive_keys_async(new, &salt, self.kdf, layout).await?;
+        let wrapped = pin::wrap(&candidate, &new_keys.unlock);
+        let wrapped_pay = match (&seed, &new_keys.payment) {
+            (Some(seed), Some(k2)) => Some(StoredLogin::encode_wrapped(&seed.wrap(k2))),
+            _ => None,
+        };
+        drop((candidate, seed, new_keys));
         let (tokens, account, _) = split_unlocked(unlocked);
         let rewrapped = StoredLogin {
             wrapped_secret: StoredLogin::encode_wrapped(&wrapped),
             salt: StoredLogin::encode_salt(&salt),
             kdf: self.kdf,
+            wrapped_payment_key: wrapped_pay,
             account,
             ..stored
         };
@@ -666,7 +767,9 @@ impl SessionStore {
         updated.account.current_company_id = current;
         let to_save = updated.clone();
         self.with_vault(move |v| v.save_login(&to_save)).await?;
-        Ok(self.apply(Event::LoginUpdated(updated)))
+        self.apply(Event::LoginUpdated(updated));
+        // The list is the new company's (an error shows on the menu).
+        self.refresh_invoices().await
     }
 
     /// Log out: ask the server to revoke this device (short timeout, best

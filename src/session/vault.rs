@@ -22,7 +22,7 @@ use heeros_api::{Account, UNLOCK_SECRET_LEN};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
 
-use super::pin::{KdfParams, WrappedSecret, SALT_LEN};
+use super::pin::{KdfParams, KeyLayout, WrappedSecret, SALT_LEN};
 use crate::lang::Lang;
 
 /// The service name every entry of the app is stored under.
@@ -60,6 +60,10 @@ pub struct StoredLogin {
     /// base64url of [`SALT_LEN`] bytes.
     pub salt: String,
     pub kdf: KdfParams,
+    /// `payment_seed XOR K2`, base64url; absent in logins stored before
+    /// payments (they unlock with the 32-byte key and cannot pay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped_payment_key: Option<String>,
     /// Name, companies, current company, expiry (stored flat, as before).
     #[serde(flatten)]
     pub account: Account,
@@ -67,14 +71,24 @@ pub struct StoredLogin {
 
 impl StoredLogin {
     pub fn wrapped(&self) -> Result<WrappedSecret, VaultError> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(&self.wrapped_secret)
-            .map_err(|_| VaultError::Corrupt("wrapped secret is not base64url".into()))?;
-        let block: [u8; UNLOCK_SECRET_LEN] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| VaultError::Corrupt("wrapped secret has the wrong length".into()))?;
-        Ok(WrappedSecret(block))
+        decode_block(&self.wrapped_secret, "wrapped secret")
+    }
+
+    /// The wrapped payment seed, if this login has one.
+    pub fn wrapped_payment(&self) -> Result<Option<WrappedSecret>, VaultError> {
+        self.wrapped_payment_key
+            .as_deref()
+            .map(|text| decode_block(text, "wrapped payment key"))
+            .transpose()
+    }
+
+    /// Which keys the PIN gives this login.
+    pub fn key_layout(&self) -> KeyLayout {
+        if self.wrapped_payment_key.is_some() {
+            KeyLayout::UnlockAndPayment
+        } else {
+            KeyLayout::UnlockOnly
+        }
     }
 
     pub fn salt_bytes(&self) -> Result<Vec<u8>, VaultError> {
@@ -101,11 +115,24 @@ impl StoredLogin {
     }
 }
 
+/// A stored 32-byte block (base64url), or why it is unusable.
+fn decode_block(text: &str, what: &str) -> Result<WrappedSecret, VaultError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| VaultError::Corrupt(format!("{what} is not base64url")))?;
+    let block: [u8; UNLOCK_SECRET_LEN] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| VaultError::Corrupt(format!("{what} has the wrong length")))?;
+    Ok(WrappedSecret(block))
+}
+
 impl fmt::Debug for StoredLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StoredLogin")
             .field("device_id", &self.device_id)
             .field("wrapped_secret", &"..")
+            .field("can_pay", &self.wrapped_payment_key.is_some())
             .field("kdf", &self.kdf)
             .field("login_expires_at", &self.account.login_expires_at)
             .field("user", &self.account.user)

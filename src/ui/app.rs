@@ -9,7 +9,8 @@ use futures_util::StreamExt;
 use super::widgets::{Cover, Splash};
 use super::{
     ChangePinScreen, CodeScreen, CompanyMenuScreen, DevicesScreen, HomeScreen, IntroScreen,
-    LoginScreen, PinSetupScreen, StartupFailedScreen, StartupFailure, UnlockScreen,
+    InvoiceScreen, LoginScreen, PaidScreen, PayConfirmScreen, PinSetupScreen, StartupFailedScreen,
+    StartupFailure, UnlockScreen,
 };
 use crate::i18n::Texts;
 use crate::lang::Lang;
@@ -237,5 +238,8 @@ pub fn CurrentScreen() -> Element {
         Phase::CompanyMenu => rsx! { CompanyMenuScreen {} },
         Phase::ChangePin => rsx! { ChangePinScreen {} },
         Phase::Devices => rsx! { DevicesScreen {} },
+        Phase::Invoice => rsx! { InvoiceScreen {} },
+        Phase::PayConfirm => rsx! { PayConfirmScreen {} },
+        Phase::Paid => rsx! { PaidScreen {} },
     }
 }

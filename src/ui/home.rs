@@ -1,10 +1,14 @@
 //! Home: the user's name and current company in the header (a button that
-//! opens the company menu), a welcome and the company's details.
+//! opens the company menu), and the company's purchase invoices — to
+//! approve, to pay (pick them, then Pay), and paid — with Refresh.
 
 use dioxus::prelude::*;
+use heeros_api::{Invoice, InvoiceStatus};
 
+use super::invoice::InvoiceRow;
 use super::use_app;
-use super::widgets::RenewNote;
+use super::widgets::{IntentError, RenewNote, Spinner};
+use crate::format;
 use crate::i18n::Texts;
 use crate::lang::Lang;
 use crate::session::Intent;
@@ -28,9 +32,8 @@ pub fn HomeScreen() -> Element {
         .user()
         .map(|u| u.display_name.clone())
         .unwrap_or_default();
-    let company = snapshot.current_company().cloned();
-    let company_name = company
-        .as_ref()
+    let company_name = snapshot
+        .current_company()
         .map(|c| c.name.clone())
         .unwrap_or_else(|| t.no_company.to_string());
     let first_name = name.split_whitespace().next().unwrap_or("").to_string();
@@ -39,6 +42,27 @@ pub fn HomeScreen() -> Element {
         .as_ref()
         .map(|a| a.login_expires_at)
         .map(|at| Texts::fill(t.login_valid_until, format_date(lang, at)));
+    let of = |status: InvoiceStatus| -> Vec<Invoice> {
+        snapshot
+            .invoices
+            .iter()
+            .flatten()
+            .filter(|i| i.status == status)
+            .cloned()
+            .collect()
+    };
+    let (to_approve, to_pay, paid) = (
+        of(InvoiceStatus::AwaitingApproval),
+        of(InvoiceStatus::Approved),
+        of(InvoiceStatus::Paid),
+    );
+    let selected = snapshot.selected.clone();
+    let selected_total: i64 = to_pay
+        .iter()
+        .filter(|i| selected.contains(&i.id))
+        .map(|i| i.amount_cents)
+        .sum();
+    let today = snapshot.today;
 
     rsx! {
         div { class: "screen screen-home",
@@ -67,27 +91,85 @@ pub fn HomeScreen() -> Element {
                         p { {t.failed_attempts(snapshot.failed_attempts_since_last_unlock)} }
                     }
                 }
-                if let Some(company) = company {
-                    section { class: "card company-card",
-                        h2 { "{t.company_details}" }
-                        dl {
-                            div { class: "row",
-                                dt { "{t.company_name}" }
-                                dd { "{company.name}" }
+                IntentError {
+                    error: app.error(),
+                    missing: String::new(),
+                    on_retry: move |_| app.send(Intent::RefreshInvoices),
+                }
+                div { class: "list-head",
+                    h2 { "{t.invoices_title}" }
+                    button {
+                        class: "btn btn-text",
+                        id: "refresh-invoices",
+                        r#type: "button",
+                        disabled: busy,
+                        onclick: move |_| app.send(Intent::RefreshInvoices),
+                        "{t.refresh}"
+                    }
+                }
+                if snapshot.invoices.is_none() {
+                    div { class: "loading", role: "status",
+                        if busy {
+                            Spinner {}
+                        }
+                        span { "{t.invoices_loading}" }
+                    }
+                } else {
+                    section { class: "invoice-section", aria_labelledby: "to-approve",
+                        h3 { id: "to-approve", "{t.to_approve} ({to_approve.len()})" }
+                        if to_approve.is_empty() {
+                            p { class: "muted", "{t.nothing_to_approve}" }
+                        }
+                        ul { class: "invoice-list", role: "list",
+                            for invoice in to_approve {
+                                InvoiceRow { key: "{invoice.id}", invoice, today, picked: None }
                             }
-                            div { class: "row",
-                                dt { "{t.business_id}" }
-                                dd { "{company.business_id}" }
+                        }
+                    }
+                    section { class: "invoice-section", aria_labelledby: "to-pay",
+                        h3 { id: "to-pay", "{t.to_pay} ({to_pay.len()})" }
+                        if to_pay.is_empty() {
+                            p { class: "muted", "{t.nothing_to_pay}" }
+                        }
+                        ul { class: "invoice-list", role: "list",
+                            for invoice in to_pay {
+                                InvoiceRow {
+                                    key: "{invoice.id}",
+                                    picked: Some(selected.contains(&invoice.id)),
+                                    invoice,
+                                    today,
+                                }
+                            }
+                        }
+                    }
+                    if !paid.is_empty() {
+                        section { class: "invoice-section", aria_labelledby: "paid",
+                            h3 { id: "paid", "{t.paid_section} ({paid.len()})" }
+                            ul { class: "invoice-list", role: "list",
+                                for invoice in paid {
+                                    InvoiceRow { key: "{invoice.id}", invoice, today, picked: None }
+                                }
                             }
                         }
                     }
                 }
-                section { class: "card placeholder-card",
-                    h2 { "{t.invoices_placeholder_title}" }
-                    p { class: "muted", "{t.invoices_placeholder}" }
-                }
                 if let Some(valid_until) = valid_until {
                     p { class: "hint", "{valid_until}" }
+                }
+            }
+            if !selected.is_empty() {
+                footer { class: "actions pay-bar",
+                    p { class: "pay-total",
+                        {Texts::fill(t.selected_total, format::money(lang, selected_total, "EUR"))}
+                    }
+                    button {
+                        class: "btn btn-primary",
+                        id: "pay",
+                        r#type: "button",
+                        disabled: busy,
+                        onclick: move |_| app.send(Intent::Pay),
+                        {t.pay_count(selected.len())}
+                    }
                 }
             }
         }
