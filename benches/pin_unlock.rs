@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use heeros_api::{LoginRequest, LoginStep, UnlockRequest};
-use heeros_mobile::session::pin::{self, KdfParams, UnlockSecret};
+use heeros_mobile::session::pin::{self, KdfParams, KeyLayout, UnlockSecret};
 use heeros_mobile::session::ApiClient;
 use heeros_server::{demo, spawn_loopback, Clock};
 
@@ -35,22 +35,29 @@ async fn main() {
     let params = KdfParams::BASELINE;
     let salt = pin::new_salt();
     let secret = UnlockSecret::from_b64(&session.unlock_secret).unwrap();
-    let wrapped = pin::wrap_with_pin(&secret, "2580", &salt, params)
+    // Logins made today derive K1 ‖ K2 (64 bytes): the unlock pays for both.
+    let layout = KeyLayout::UnlockAndPayment;
+    let keys = pin::derive_keys_async("2580", &salt, params, layout)
         .await
         .unwrap();
+    let wrapped = pin::wrap(&secret, &keys.unlock);
+    drop(keys);
 
     let mut bare = Vec::new();
     let mut end_to_end = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        let key = pin::derive_key_async("2580", &salt, params).await.unwrap();
+        let key = pin::derive_keys_async("2580", &salt, params, layout)
+            .await
+            .unwrap();
         bare.push(t.elapsed());
         drop(key);
 
         let t = Instant::now();
-        let candidate = pin::unwrap_with_pin(&wrapped, "2580", &salt, params)
+        let keys = pin::derive_keys_async("2580", &salt, params, layout)
             .await
             .unwrap();
+        let candidate = pin::unwrap(&wrapped, &keys.unlock);
         let body = UnlockRequest {
             device_id: session.device_id.clone(),
             unlock_secret: candidate.to_b64().to_string(),

@@ -1,21 +1,25 @@
 //! Rule (docs/design.md, Security model): a copy of the phone's stored data is useless
 //! for guessing the PIN offline — nothing stored can check a candidate —
 //! and so is everything the unlocked app holds in memory besides it (its
-//! access and refresh tokens: the unlock secret is not kept).
+//! access and refresh tokens: neither the unlock secret nor the payment
+//! seed is kept).
 //!
 //! The app logs in against a real server and sets its PIN; the test then
 //! takes the raw stored entry (what a thief copying the secure store gets),
-//! tries all 10,000 four-digit PINs and looks, for each candidate secret,
-//! for anything in the stored bytes that could confirm it (the secret, its
-//! SHA-256, in raw, base64 or hex form, or any 8-byte piece of them). No
-//! PIN — the right one included — stands out; only the server can tell.
+//! tries all 10,000 four-digit PINs and looks, for each candidate unlock
+//! secret and payment seed, for anything in the stored bytes or the memory
+//! that could confirm it (the secret, its SHA-256, the seed's public key,
+//! in raw, base64 or hex form, or any 8-byte piece of them). No PIN — the
+//! right one included — stands out; only the server can tell: the right
+//! candidate unlocks there, and the right seed's signature pays.
 //! The store wraps with a cheap Argon2id cost here so that 10,000
 //! derivations take seconds; the property does not depend on the cost.
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use heeros_api::UnlockRequest;
-use heeros_mobile::session::pin::{self, KdfAlg, KdfParams};
+use heeros_api::{signed_lines, InvoiceStatus, UnlockRequest};
+use heeros_mobile::session::payment::PaymentSeed;
+use heeros_mobile::session::pin::{self, KdfAlg, KdfParams, KeyLayout};
 use heeros_mobile::session::vault::StoredLogin;
 use heeros_mobile::session::{ApiClient, DeviceInfo, Phase, SessionStore, Vault};
 use heeros_server::testing::spawn_demo;
@@ -77,6 +81,7 @@ async fn stored_data_and_the_unlocked_apps_memory_plus_10000_pin_guesses_cannot_
 
     // What a dump of the unlocked app's memory adds: tokens only.
     let held = app.held_secrets();
+    // (PaymentSeed and UnlockSecret are not among them: see held_secrets.)
     assert_eq!(
         held.len(),
         2,
@@ -91,32 +96,41 @@ async fn stored_data_and_the_unlocked_apps_memory_plus_10000_pin_guesses_cannot_
     // session_journeys::the_device_stores_no_pin_password_code_or_plain_secret.)
     let stored: StoredLogin = serde_json::from_slice(&raw).unwrap();
     let wrapped = stored.wrapped().unwrap();
+    let wrapped_pay = stored.wrapped_payment().unwrap().expect("a payment key");
+    assert_eq!(stored.key_layout(), KeyLayout::UnlockAndPayment);
     let salt = stored.salt_bytes().unwrap();
     // The stored blob minus the fields that hold the wrapped secret and salt
     // themselves (which are, by construction, not derived from the secret).
     let mut rest = json.clone();
-    rest.as_object_mut().unwrap().remove("wrapped_secret");
-    rest.as_object_mut().unwrap().remove("salt");
+    for field in ["wrapped_secret", "wrapped_payment_key", "salt"] {
+        rest.as_object_mut().unwrap().remove(field);
+    }
     let rest = serde_json::to_vec(&rest).unwrap();
 
     let mut candidates = std::collections::HashSet::new();
     let mut confirmed = Vec::new();
     let mut right = None;
+    let mut right_seed = None;
     for n in 0..10_000u32 {
         let guess = format!("{n:04}");
-        let key = pin::derive_key(&guess, &salt, &stored.kdf).unwrap();
-        let candidate = pin::unwrap(&wrapped, &key);
+        let keys = pin::derive_keys(&guess, &salt, &stored.kdf, stored.key_layout()).unwrap();
+        let candidate = pin::unwrap(&wrapped, &keys.unlock);
+        let seed = PaymentSeed::unwrap(&wrapped_pay, keys.payment.as_ref().unwrap());
         let bytes = candidate.as_bytes().to_vec();
-        if guess == RIGHT_PIN {
-            right = Some(candidate.clone());
-        }
-        if confirmers(&bytes)
-            .iter()
-            .any(|c| contains(&raw, c) || contains(&rest, c) || contains(&memory, c))
-        {
-            confirmed.push(guess);
+        let public_key = URL_SAFE_NO_PAD.decode(seed.public_key()).unwrap();
+        let tells = |value: &[u8]| {
+            confirmers(value)
+                .iter()
+                .any(|c| contains(&raw, c) || contains(&rest, c) || contains(&memory, c))
+        };
+        if tells(&bytes) || tells(&public_key) {
+            confirmed.push(guess.clone());
         }
         candidates.insert(bytes);
+        if guess == RIGHT_PIN {
+            right = Some(candidate.clone());
+            right_seed = Some(seed);
+        }
     }
     assert!(
         confirmed.is_empty(),
@@ -135,5 +149,20 @@ async fn stored_data_and_the_unlocked_apps_memory_plus_10000_pin_guesses_cannot_
             unlock_secret: right.unwrap().to_b64().to_string(),
         })
         .await;
-    assert!(unlocked.is_ok(), "{unlocked:?}");
+    let unlocked = unlocked.unwrap();
+
+    // ... and the right seed's signature pays an approved invoice.
+    let token = unlocked.access_token;
+    let invoices = api.invoices(&token).await.unwrap().invoices;
+    let approved = invoices
+        .iter()
+        .find(|i| i.status == InvoiceStatus::Approved)
+        .expect("the demo company has approved invoices");
+    let order = api.create_payment(&token, vec![approved.id]).await.unwrap();
+    let signature = right_seed.unwrap().sign(&signed_lines(&order));
+    let paid = api
+        .confirm_payment(&token, &order.payment_id, signature)
+        .await
+        .unwrap();
+    assert_eq!(paid.invoices[0].status, InvoiceStatus::Paid);
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use heeros_api::{Account, ErrorCode, TokenRequest};
+use heeros_api::{Account, ErrorCode, Invoice, InvoiceStatus, TokenRequest};
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::vault::{LOGIN_KEY, PREFERENCES_KEY};
 use heeros_mobile::session::{
@@ -459,6 +459,7 @@ async fn the_device_stores_no_pin_password_code_or_plain_secret() {
             "login_expires_at",
             "salt",
             "user",
+            "wrapped_payment_key",
             "wrapped_secret"
         ]
     );
@@ -1040,6 +1041,10 @@ async fn change_pin_proves_the_old_pin_counts_wrong_ones_and_rewraps_nothing_els
     assert_eq!(after.account, before.account);
     assert_ne!(after.salt, before.salt, "a new salt");
     assert_ne!(after.wrapped_secret, before.wrapped_secret);
+    assert_ne!(
+        after.wrapped_payment_key, before.wrapped_payment_key,
+        "the payment seed is rewrapped too"
+    );
     drop(app);
 
     // Relaunch: the new PIN opens, the old one is just a wrong PIN.
@@ -1147,4 +1152,311 @@ async fn my_devices_lists_mine_revokes_another_and_logout_all_ends_every_one() {
         .await
         .unwrap();
     assert!(devices.iter().all(|d| d.revoked.is_some()), "{devices:?}");
+}
+
+// ---------------------------------------------------------------- invoices and payments
+
+fn invoices_in(snap: &Snapshot, status: InvoiceStatus) -> Vec<Invoice> {
+    snap.invoices
+        .iter()
+        .flatten()
+        .filter(|i| i.status == status)
+        .cloned()
+        .collect()
+}
+
+/// Home with two approved invoices picked, then Pay: the confirmation.
+async fn confirming_two(app: &mut SessionStore) -> (Snapshot, Vec<Invoice>) {
+    let approved = invoices_in(&app.snapshot(), InvoiceStatus::Approved);
+    let picked = approved[..2].to_vec();
+    for invoice in &picked {
+        app.send(Intent::ToggleInvoice(invoice.id)).await;
+    }
+    let snap = app.send(Intent::Pay).await;
+    assert_eq!(snap.phase, Phase::PayConfirm, "{:?}", snap.error);
+    (snap, picked)
+}
+
+#[tokio::test]
+async fn home_lists_the_companys_invoices_and_approve_and_reject_move_them() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    let home = app.snapshot();
+    let waiting = invoices_in(&home, InvoiceStatus::AwaitingApproval);
+    assert!(waiting.len() >= 3, "demo invoices to approve: {waiting:?}");
+    assert!(invoices_in(&home, InvoiceStatus::Approved).len() >= 3);
+    let dues: Vec<_> = home.invoices.iter().flatten().map(|i| i.due_date).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "earliest due first");
+
+    let snap = app.send(Intent::OpenInvoice(waiting[0].id)).await;
+    assert_eq!(snap.phase, Phase::Invoice);
+    assert_eq!(snap.invoice.as_ref(), Some(&waiting[0]));
+    let snap = app.send(Intent::ApproveInvoice(waiting[0].id)).await;
+    assert_eq!(snap.phase, Phase::Home);
+    let approved = snap
+        .invoices
+        .iter()
+        .flatten()
+        .find(|i| i.id == waiting[0].id);
+    assert_eq!(approved.unwrap().status, InvoiceStatus::Approved);
+
+    app.send(Intent::OpenInvoice(waiting[1].id)).await;
+    let too_long = "x".repeat(501);
+    let snap = app
+        .send(Intent::RejectInvoice {
+            id: waiting[1].id,
+            reason: too_long,
+        })
+        .await;
+    assert_eq!(snap.error, Some(SessionError::ReasonTooLong));
+    assert_eq!(snap.phase, Phase::Invoice, "nothing sent, nothing lost");
+    let snap = app
+        .send(Intent::RejectInvoice {
+            id: waiting[1].id,
+            reason: "Tilattu tavara ei saapunut".into(),
+        })
+        .await;
+    let rejected = snap
+        .invoices
+        .iter()
+        .flatten()
+        .find(|i| i.id == waiting[1].id);
+    assert_eq!(rejected.unwrap().status, InvoiceStatus::Rejected);
+    assert_eq!(
+        rejected.unwrap().status_by.as_deref(),
+        Some(MATTI),
+        "the server says who decided"
+    );
+}
+
+#[tokio::test]
+async fn an_invoice_decided_elsewhere_meanwhile_is_told_and_the_list_refreshed() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    let waiting = invoices_in(&app.snapshot(), InvoiceStatus::AwaitingApproval);
+    app.send(Intent::OpenInvoice(waiting[0].id)).await;
+    // Another device of the same user approves it first.
+    let mut other = SessionStore::new(
+        ApiClient::new(&w.relay.url()).unwrap(),
+        Vault::in_memory(),
+        DeviceInfo::new("tablet", "ios"),
+    )
+    .with_clock(w.clock.clone());
+    other.start().await.unwrap();
+    other.finish_intro().await.unwrap();
+    other
+        .submit_login(MATTI, &w.login_of(MATTI).password)
+        .await
+        .unwrap();
+    other.set_pin(OTHER_PIN, OTHER_PIN).await.unwrap();
+    other.send(Intent::OpenInvoice(waiting[0].id)).await;
+    other.send(Intent::ApproveInvoice(waiting[0].id)).await;
+
+    let snap = app.send(Intent::ApproveInvoice(waiting[0].id)).await;
+    assert_eq!(snap.error, Some(SessionError::Outdated));
+    assert_eq!(snap.phase, Phase::Home);
+    let now = snap
+        .invoices
+        .iter()
+        .flatten()
+        .find(|i| i.id == waiting[0].id);
+    assert_eq!(
+        now.unwrap().status,
+        InvoiceStatus::Approved,
+        "fetched again"
+    );
+}
+
+#[tokio::test]
+async fn the_right_pin_pays_exactly_the_picked_invoices_and_a_wrong_one_is_counted() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    let (snap, picked) = confirming_two(&mut app).await;
+    let order = snap.order.expect("the order to confirm");
+    let shown: Vec<(i64, String, i64)> = order
+        .items
+        .iter()
+        .map(|i| (i.invoice_id, i.iban.clone(), i.amount_cents))
+        .collect();
+    let wanted: Vec<(i64, String, i64)> = picked
+        .iter()
+        .map(|i| (i.id, i.iban.clone(), i.amount_cents))
+        .collect();
+    assert_eq!(shown, wanted, "the order is the picked invoices, as listed");
+    assert_eq!(
+        order.total_cents,
+        picked.iter().map(|i| i.amount_cents).sum::<i64>()
+    );
+
+    let snap = app
+        .send(Intent::ConfirmPayment(OTHER_PIN.to_owned().into()))
+        .await;
+    assert_eq!(
+        snap.error,
+        Some(SessionError::PinIncorrect { attempts_left: 4 })
+    );
+    assert_eq!(snap.phase, Phase::PayConfirm);
+    let snap = app
+        .send(Intent::ConfirmPayment(PIN.to_owned().into()))
+        .await;
+    assert_eq!(snap.phase, Phase::Paid, "{:?}", snap.error);
+    let receipt = snap.receipt.unwrap();
+    assert_eq!(receipt.invoices.len(), 2);
+    assert!(receipt
+        .invoices
+        .iter()
+        .all(|i| i.status == InvoiceStatus::Paid));
+    let snap = app.send(Intent::GoBack).await;
+    assert_eq!(snap.phase, Phase::Home);
+    let paid: Vec<i64> = invoices_in(&snap, InvoiceStatus::Paid)
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(paid, picked.iter().map(|i| i.id).collect::<Vec<_>>());
+    assert!(snap.selected.is_empty());
+
+    // The right PIN reset the count: the next unlock has all 5 attempts.
+    app.lock().await;
+    let err = app.unlock(OTHER_PIN).await.unwrap_err();
+    assert_eq!(err, SessionError::PinIncorrect { attempts_left: 4 });
+}
+
+#[tokio::test]
+async fn wrong_payment_pins_and_wrong_unlocks_share_one_counter() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    confirming_two(&mut app).await;
+    for left in [4, 3] {
+        let snap = app
+            .send(Intent::ConfirmPayment(OTHER_PIN.to_owned().into()))
+            .await;
+        assert_eq!(
+            snap.error,
+            Some(SessionError::PinIncorrect {
+                attempts_left: left
+            })
+        );
+    }
+    app.send(Intent::GoBack).await;
+    app.lock().await;
+    let err = app.unlock(OTHER_PIN).await.unwrap_err();
+    assert_eq!(
+        err,
+        SessionError::PinIncorrect { attempts_left: 2 },
+        "two wrong payment PINs and this wrong unlock: three in a row"
+    );
+    let snap = app.unlock(PIN).await.unwrap();
+    assert_eq!(snap.failed_attempts_since_last_unlock, 3);
+}
+
+#[tokio::test]
+async fn five_wrong_payment_pins_revoke_the_device_and_wipe_it() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    confirming_two(&mut app).await;
+    for left in [4, 3, 2, 1] {
+        let snap = app
+            .send(Intent::ConfirmPayment(OTHER_PIN.to_owned().into()))
+            .await;
+        assert_eq!(
+            snap.error,
+            Some(SessionError::PinIncorrect {
+                attempts_left: left
+            })
+        );
+    }
+    let snap = app
+        .send(Intent::ConfirmPayment(OTHER_PIN.to_owned().into()))
+        .await;
+    assert_eq!(snap.phase, Phase::Login);
+    assert_eq!(snap.notice, Some(Notice::DeviceRevoked));
+    w.assert_no_user_data();
+}
+
+#[tokio::test]
+async fn an_order_older_than_five_minutes_is_refused_and_the_list_fetched_again() {
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    let (_, picked) = confirming_two(&mut app).await;
+    w.advance(Duration::minutes(5) + Duration::seconds(1));
+    let snap = app
+        .send(Intent::ConfirmPayment(PIN.to_owned().into()))
+        .await;
+    assert_eq!(snap.error, Some(SessionError::Outdated));
+    assert_eq!(snap.phase, Phase::Home);
+    let approved: Vec<i64> = invoices_in(&snap, InvoiceStatus::Approved)
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert!(
+        picked.iter().all(|i| approved.contains(&i.id)),
+        "nothing was paid; the invoices can be paid again"
+    );
+    // A new order of the same invoices pays.
+    let (_, _) = confirming_two_again(&mut app, &picked).await;
+    let snap = app
+        .send(Intent::ConfirmPayment(PIN.to_owned().into()))
+        .await;
+    assert_eq!(snap.phase, Phase::Paid, "{:?}", snap.error);
+}
+
+/// The picks survive a refreshed list; Pay again.
+async fn confirming_two_again(app: &mut SessionStore, picked: &[Invoice]) -> (Snapshot, ()) {
+    let selected = app.snapshot().selected;
+    for invoice in picked {
+        if !selected.contains(&invoice.id) {
+            app.send(Intent::ToggleInvoice(invoice.id)).await;
+        }
+    }
+    let snap = app.send(Intent::Pay).await;
+    assert_eq!(snap.phase, Phase::PayConfirm, "{:?}", snap.error);
+    (snap, ())
+}
+
+#[tokio::test]
+async fn after_a_pin_change_the_new_pin_pays_and_the_old_one_does_not() {
+    const NEW_PIN: &str = "8642";
+    let w = World::new().await;
+    let mut app = w.at_home(MATTI).await;
+    app.open_company_menu();
+    app.send(Intent::OpenChangePin).await;
+    app.change_pin(PIN, NEW_PIN, NEW_PIN).await.unwrap();
+    app.go_back();
+    confirming_two(&mut app).await;
+    let snap = app
+        .send(Intent::ConfirmPayment(PIN.to_owned().into()))
+        .await;
+    assert_eq!(
+        snap.error,
+        Some(SessionError::PinIncorrect { attempts_left: 4 })
+    );
+    let snap = app
+        .send(Intent::ConfirmPayment(NEW_PIN.to_owned().into()))
+        .await;
+    assert_eq!(snap.phase, Phase::Paid, "{:?}", snap.error);
+}
+
+#[tokio::test]
+async fn switching_company_lists_that_companys_invoices() {
+    let w = World::new().await;
+    let mut app = w.at_home(LIISA).await;
+    let first: Vec<i64> = app
+        .snapshot()
+        .invoices
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let other = company_ids(&app.snapshot())
+        .into_iter()
+        .find(|id| Some(*id) != current(&app.snapshot()))
+        .unwrap();
+    app.open_company_menu();
+    let snap = app.switch_company(other).await.unwrap();
+    let second: Vec<i64> = snap.invoices.unwrap().iter().map(|i| i.id).collect();
+    assert!(!second.is_empty());
+    assert!(
+        second.iter().all(|id| !first.contains(id)),
+        "another company's invoices"
+    );
 }

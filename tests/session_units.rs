@@ -1,7 +1,7 @@
 //! The session layer's parts on their own, without a server: PIN policy,
 //! PIN crypto, the in-memory vault and the API client's transport rules.
 
-use heeros_mobile::session::pin::{self, KdfParams, UnlockSecret, WrappedSecret};
+use heeros_mobile::session::pin::{self, KdfParams, KeyLayout, UnlockSecret, WrappedSecret};
 use heeros_mobile::session::vault::{Preferences, StoredLogin, Vault, LOGIN_KEY, PREFERENCES_KEY};
 use heeros_mobile::session::{ApiClient, PinProblem, SessionError};
 
@@ -124,13 +124,39 @@ mod pin_crypto {
     #[tokio::test]
     async fn the_kdf_runs_off_the_async_thread_and_roundtrips() {
         let salt = pin::new_salt();
-        let wrapped = pin::wrap_with_pin(&secret(), "1357", &salt, KdfParams::BASELINE)
+        let layout = KeyLayout::UnlockAndPayment;
+        let keys = pin::derive_keys_async("1357", &salt, KdfParams::BASELINE, layout)
             .await
             .unwrap();
-        let back = pin::unwrap_with_pin(&wrapped, "1357", &salt, KdfParams::BASELINE)
+        let wrapped = pin::wrap(&secret(), &keys.unlock);
+        let again = pin::derive_keys_async("1357", &salt, KdfParams::BASELINE, layout)
             .await
             .unwrap();
-        assert_eq!(back, secret());
+        assert_eq!(pin::unwrap(&wrapped, &again.unlock), secret());
+    }
+
+    #[test]
+    fn one_pin_gives_two_unrelated_keys_and_old_logins_keep_their_key() {
+        let salt = [5u8; pin::SALT_LEN];
+        let both = pin::derive_keys(
+            "2580",
+            &salt,
+            &KdfParams::BASELINE,
+            KeyLayout::UnlockAndPayment,
+        )
+        .unwrap();
+        let k2 = both.payment.as_ref().expect("K2 in the 64-byte layout");
+        assert_ne!(*both.unlock, **k2, "K1 and K2 differ");
+        let old =
+            pin::derive_keys("2580", &salt, &KdfParams::BASELINE, KeyLayout::UnlockOnly).unwrap();
+        assert!(old.payment.is_none());
+        // Argon2's output depends on its length: a login stored with the
+        // 32-byte key must keep deriving exactly that key.
+        assert_eq!(
+            *old.unlock,
+            *pin::derive_key("2580", &salt, &KdfParams::BASELINE).unwrap()
+        );
+        assert_ne!(*old.unlock, *both.unlock);
     }
 
     #[test]
