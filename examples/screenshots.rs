@@ -161,6 +161,7 @@ fn take_all(size: (u32, u32), out: &Path) {
     );
     app.wait_for(ACCOUNT, wait);
     app.shot("home");
+    invoice_shots(&app, "");
     app.click_on(ACCOUNT);
     app.wait_for(Target::Text("Go back"), wait);
     app.shot("company-menu");
@@ -217,12 +218,76 @@ fn take_all(size: (u32, u32), out: &Path) {
     app.shot("login-logged-out");
     app.kill();
 
+    // A phone in Finnish: Matti logs in and pays.
+    let fi_service = format!("{service}.fi");
+    let fi_data = format!("{data_dir}-fi");
+    let app = launch_with(
+        &world.base_url,
+        &[
+            ("HEEROS_VAULT_SERVICE", fi_service.as_str()),
+            ("HEEROS_DATA_DIR", fi_data.as_str()),
+            ("LANGUAGE", "fi"),
+            ("LANG", "fi_FI.UTF-8"),
+        ],
+    );
+    app.click_on(Target::Text("Ohita"));
+    log_in(&app, MATTI, demo::DEMO_PASSWORD);
+    app.wait_for(PAD, wait);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(Target::Css(".pin-pad-label"), wait);
+    pause_ms(500);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(ACCOUNT, wait);
+    app.shot("home-fi");
+    invoice_shots(&app, "-fi");
+    app.kill();
+    if let Ok(fi_vault) = Vault::platform().map(|v| v.with_service(&fi_service)) {
+        let _ = fi_vault.wipe_everything();
+    }
+
     // Dark mode (GTK's dark theme sets prefers-color-scheme: dark).
     let app = launch_with(&world.base_url, &[("GTK_THEME", "Adwaita:dark")]);
     app.wait_for(Target::Id("username"), wait);
     app.shot("login-dark");
     app.kill();
     let _ = vault.wipe_everything();
+}
+
+/// From Home: one invoice awaiting approval, two approved ones picked,
+/// the confirmation of their payment, and the result; back on Home.
+fn invoice_shots(app: &App, suffix: &str) {
+    let wait = Duration::from_secs(20);
+    app.wait_for(Target::Css("input.invoice-pick"), wait);
+    app.click_on(Target::Css(
+        "section[aria-labelledby=to-approve] .invoice-open",
+    ));
+    app.wait_for(Target::Id("approve"), wait);
+    app.shot(&format!("invoice{suffix}"));
+    app.click_on(Target::Css(".topbar-start"));
+    app.wait_for(ACCOUNT, wait);
+    for n in 1..=2 {
+        app.click_on(Target::Css(&format!(
+            "section[aria-labelledby=to-pay] li:nth-child({n}) input.invoice-pick"
+        )));
+        app.wait_for(
+            Target::Css(&format!(
+                "section[aria-labelledby=to-pay] li:nth-child({n}) input.invoice-pick:checked"
+            )),
+            wait,
+        );
+    }
+    app.shot(&format!("home-picked{suffix}"));
+    app.click_on(Target::Id("pay"));
+    app.wait_for(Target::Id("order-total"), wait);
+    app.shot(&format!("pay-confirm{suffix}"));
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(Target::Id("back-to-invoices"), wait);
+    app.shot(&format!("paid{suffix}"));
+    app.click_on(Target::Id("back-to-invoices"));
+    app.wait_for(ACCOUNT, wait);
 }
 
 fn main() {

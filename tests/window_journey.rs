@@ -4,6 +4,8 @@
 //! an authenticator) → authenticator code → PIN on the pad twice (typed,
 //! then tapped), Done → home → company menu, switch company, Go back → app
 //! killed → relaunch → unlock on the pad → home shows the chosen company →
+//! an invoice approved, two approved invoices picked and paid with the PIN
+//! tapped on the pad →
 //! "lock at once", window hidden (cover) and shown (Unlock) → Lock →
 //! Forgot PIN? cancelled → Log out with its confirmation → nothing of the
 //! user left in the real Secret Service → a second user, Forgot PIN
@@ -178,6 +180,44 @@ fn main() {
     );
     let home = app.wait_for(ACCOUNT, WAIT);
     assert!(home.text.contains(&chosen_name), "{home:?}");
+
+    // Invoices: approve one, then pick two approved ones and pay them,
+    // the PIN tapped on the pad under the order it signs.
+    app.wait_for(Target::Css("input.invoice-pick"), WAIT);
+    let approved_before = world.invoices_with_status("approved");
+    app.click_on(Target::Css(
+        "section[aria-labelledby=to-approve] .invoice-open",
+    ));
+    app.wait_for(Target::Id("approve"), WAIT);
+    app.shot("09a-invoice");
+    app.click_on(Target::Id("approve"));
+    app.wait_until("the approval on the server", WAIT, || {
+        world.invoices_with_status("approved").len() == approved_before.len() + 1
+    });
+    app.wait_for(ACCOUNT, WAIT);
+    app.click_on(Target::Css("input.invoice-pick:not(:checked)"));
+    app.wait_for(Target::Text("Pay 1 invoice"), WAIT);
+    app.click_on(Target::Css("input.invoice-pick:not(:checked)"));
+    app.wait_for(Target::Text("Pay 2 invoices"), WAIT);
+    app.click_on(Target::Id("pay"));
+    app.wait_for(Target::Id("order-total"), WAIT);
+    app.shot("09b-pay-confirm");
+    let paid_before = world.invoices_with_status("paid").len();
+    for digit in PIN.chars() {
+        app.click_on(Target::Css(&format!(
+            ".pin-key:not(.pin-key-ok)[data-digit='{digit}']"
+        )));
+    }
+    app.click_on(Target::Css(".pin-key-ok"));
+    app.wait_for(Target::Id("back-to-invoices"), WAIT);
+    app.shot("09c-paid");
+    assert_eq!(
+        world.invoices_with_status("paid").len(),
+        paid_before + 2,
+        "two invoices paid on the server"
+    );
+    app.click_on(Target::Id("back-to-invoices"));
+    app.wait_for(ACCOUNT, WAIT);
 
     // Auto-lock: with "lock at once" chosen in the menu, a window that is
     // hidden shows only the cover, and back in front it asks for the PIN.

@@ -54,8 +54,8 @@ impl World {
             .current_company_id
     }
 
-    /// The name of Maija's current company.
-    pub fn current_company_name(&self) -> String {
+    /// The name and business id of Maija's current company.
+    fn current(&self) -> (String, String) {
         let me = self
             .rt
             .block_on(heeros_server::auth::me(&self.db, self.maija))
@@ -63,8 +63,26 @@ impl World {
         me.companies
             .into_iter()
             .find(|c| c.id == me.current_company_id)
-            .map(|c| c.name)
+            .map(|c| (c.name, c.business_id))
             .unwrap()
+    }
+
+    /// The name of Maija's current company.
+    pub fn current_company_name(&self) -> String {
+        self.current().0
+    }
+
+    /// The invoices of Maija's current company with this status
+    /// ("approved", "paid", ...), by supplier.
+    pub fn invoices_with_status(&self, status: &str) -> Vec<String> {
+        let business_id = self.current().1;
+        self.rt
+            .block_on(admin::list_invoices(&self.db, Some(&business_id)))
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.status == status)
+            .map(|i| i.supplier)
+            .collect()
     }
 
     /// Maija's current authenticator code.
