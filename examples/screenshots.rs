@@ -1,5 +1,6 @@
 //! Regenerates docs/screenshots/<W>x<H>/*.png: every screen and state worth
-//! showing, in English, from the real window under Xvfb (xdotool clicks and
+//! showing, in English (a few in Finnish and Swedish, `-fi`, `-sv`), from
+//! the real window under Xvfb (xdotool clicks and
 //! keys, like tests/window_journey.rs), against a real server started here
 //! with the demo data, and the real Secret Service.
 //!
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use heeros_mobile::app_config::{parse_window_size, DEFAULT_WINDOW_SIZE};
+use heeros_mobile::i18n::SV;
 use heeros_mobile::session::Vault;
 use heeros_mobile::ui::probe::ENV_TEST_PROBE;
 use heeros_server::demo;
@@ -21,6 +23,8 @@ use heeros_testkit::xwindow::{pause_ms, skip_reason, App, Target};
 /// Maija (with an authenticator) goes through every screen; Matti is the
 /// one who types a wrong password.
 const MATTI: &str = "Matti Virtanen";
+/// Liisa (three companies) uses the app in Swedish.
+const LIISA: &str = "Liisa Korhonen";
 const PIN: &str = "2580";
 const ACCOUNT: Target = Target::Css(".account-button");
 const PAD: Target = Target::Id("pin-pad");
@@ -108,6 +112,7 @@ fn take_all(size: (u32, u32), out: &Path) {
     app.shot("login");
     app.click_on(Target::Css("button[lang=fi]"));
     app.wait_for(Target::Css("button[lang=fi][aria-pressed=true]"), wait);
+    pause_ms(300);
     app.shot("login-fi");
     app.click_on(Target::Css("button[lang=en]"));
     app.wait_for(Target::Css("button[lang=en][aria-pressed=true]"), wait);
@@ -245,6 +250,42 @@ fn take_all(size: (u32, u32), out: &Path) {
     app.kill();
     if let Ok(fi_vault) = Vault::platform().map(|v| v.with_service(&fi_service)) {
         let _ = fi_vault.wipe_everything();
+    }
+
+    // A phone in Swedish: the intro, Liisa logs in, Home, the company menu.
+    let sv_service = format!("{service}.sv");
+    let sv_data = format!("{data_dir}-sv");
+    let app = launch_with(
+        &world.base_url,
+        &[
+            ("HEEROS_VAULT_SERVICE", sv_service.as_str()),
+            ("HEEROS_DATA_DIR", sv_data.as_str()),
+            ("LANGUAGE", "sv"),
+            ("LANG", "sv_FI.UTF-8"),
+        ],
+    );
+    app.wait_for(Target::Text(SV.skip), wait);
+    app.shot("intro-1-sv");
+    app.click_on(Target::Text(SV.skip));
+    app.wait_for(Target::Id("username"), wait);
+    pause_ms(300);
+    app.shot("login-sv");
+    log_in(&app, LIISA, demo::DEMO_PASSWORD);
+    app.wait_for(PAD, wait);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(Target::Text(SV.pin_again_title), wait);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(ACCOUNT, wait);
+    app.wait_for(Target::Css("input.invoice-pick"), wait);
+    app.shot("home-sv");
+    app.click_on(ACCOUNT);
+    app.wait_for(Target::Text(SV.go_back), wait);
+    app.shot("company-menu-sv");
+    app.kill();
+    if let Ok(sv_vault) = Vault::platform().map(|v| v.with_service(&sv_service)) {
+        let _ = sv_vault.wipe_everything();
     }
 
     // Dark mode (GTK's dark theme sets prefers-color-scheme: dark).

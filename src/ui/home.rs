@@ -17,7 +17,7 @@ use crate::session::Intent;
 pub fn format_date(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String {
     match lang {
         Lang::En => at.format("%-d %B %Y").to_string(),
-        Lang::Fi => at.format("%-d.%-m.%Y").to_string(),
+        Lang::Fi | Lang::Sv => at.format("%-d.%-m.%Y").to_string(),
     }
 }
 
@@ -72,7 +72,6 @@ pub fn HomeScreen() -> Element {
                     r#type: "button",
                     disabled: busy,
                     aria_label: "{t.open_company_menu}: {name}, {company_name}",
-                    aria_haspopup: "menu",
                     onclick: move |_| app.send(Intent::OpenCompanyMenu),
                     span { class: "avatar", aria_hidden: "true", "{initials(&name)}" }
                     span { class: "account-text",

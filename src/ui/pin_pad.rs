@@ -60,6 +60,7 @@ pub fn PinPad(
             aria_label: "{label}",
             tabindex: "0",
             onmounted: focus_on_mount,
+            "data-autofocus": "true",
             onkeydown: move |evt: KeyboardEvent| {
                 match evt.key() {
                     Key::Character(c) if c.len() == 1 && c.chars().all(|c| c.is_ascii_digit()) => {
