@@ -303,18 +303,29 @@ pub async fn revoke_devices(db: &Db, name: &str, now: DateTime<Utc>) -> Result<u
     Ok(revoked.len() as u64)
 }
 
-/// An invoice as an operator types it (`invoice add`): every field text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// An invoice as an operator types it (`invoice add`, whose flags these
+/// are): every field text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
 pub struct InvoiceInput {
-    /// The company's business id.
+    /// The company's business id (Y-tunnus).
+    #[arg(long)]
     pub company: String,
+    #[arg(long)]
     pub supplier: String,
+    /// The supplier's invoice number.
+    #[arg(long)]
     pub number: String,
-    /// "1234,56", "1234.56", "1 234,56" or "1234" euros.
+    /// Euros: 1234,56 or 1234.56 or 1 234,56.
+    #[arg(long)]
     pub amount: String,
-    /// YYYY-MM-DD.
+    /// Due date, YYYY-MM-DD.
+    #[arg(long)]
     pub due: String,
+    /// The payee's IBAN (spaces allowed).
+    #[arg(long)]
     pub iban: String,
+    /// Finnish reference or RF creditor reference (spaces allowed).
+    #[arg(long)]
     pub reference: String,
 }
 

@@ -85,28 +85,7 @@ enum Command {
 #[derive(Subcommand)]
 enum InvoiceCommand {
     /// Add an invoice awaiting approval; prints its id.
-    Add {
-        /// The company's business id (Y-tunnus).
-        #[arg(long)]
-        company: String,
-        #[arg(long)]
-        supplier: String,
-        /// The supplier's invoice number.
-        #[arg(long)]
-        number: String,
-        /// Euros: 1234,56 or 1234.56 or 1 234,56.
-        #[arg(long)]
-        amount: String,
-        /// Due date, YYYY-MM-DD.
-        #[arg(long)]
-        due: String,
-        /// The payee's IBAN (spaces allowed).
-        #[arg(long)]
-        iban: String,
-        /// Finnish reference or RF creditor reference (spaces allowed).
-        #[arg(long)]
-        reference: String,
-    },
+    Add(admin::InvoiceInput),
     /// List invoices, of one company if given.
     List { business_id: Option<String> },
 }
@@ -335,24 +314,7 @@ async fn invoice(
     now: chrono::DateTime<Utc>,
 ) -> Result<(), ServerError> {
     match cmd {
-        InvoiceCommand::Add {
-            company,
-            supplier,
-            number,
-            amount,
-            due,
-            iban,
-            reference,
-        } => {
-            let input = admin::InvoiceInput {
-                company,
-                supplier,
-                number,
-                amount,
-                due,
-                iban,
-                reference,
-            };
+        InvoiceCommand::Add(input) => {
             let id = admin::add_invoice(db, &input, now).await?;
             println!("{id}");
         }

@@ -55,10 +55,13 @@ on_both!(
     invoice_add_stores_the_checked_fields_and_list_shows_them_on_postgres
 );
 
+/// One field of [`valid`] made wrong.
+type Change = fn(&mut InvoiceInput);
+
 async fn invoice_add_refuses_each_bad_field_by_name(f: &Fixture) {
     let db = &f.server.db;
     let before = admin::list_invoices(db, None).await.unwrap().len();
-    let cases: [(fn(&mut InvoiceInput), &str); 8] = [
+    let cases: [(Change, &str); 8] = [
         (|i| i.iban = "FI22 1234 5600 0007 85".into(), "IBAN"),
         (|i| i.reference = "1233".into(), "reference"),
         (|i| i.amount = "12,345".into(), "decimals"),

@@ -396,12 +396,15 @@ on_both!(
     five_wrong_confirmations_revoke_the_device_on_postgres
 );
 
+/// A change a client could make to the order it shows.
+type Change = fn(&mut PaymentOrder);
+
 async fn a_signature_over_a_changed_order_is_a_wrong_pin(f: &Fixture) {
     let p = payer(f, MATTI).await;
     let t = p.token();
     let approved = ids(f, t, InvoiceStatus::Approved).await;
     let o = made(order(f, t, &approved[..2]).await);
-    let changes: [(&str, fn(&mut PaymentOrder)); 6] = [
+    let changes: [(&str, Change); 6] = [
         ("amount", |o| o.items[0].amount_cents += 1),
         ("IBAN", |o| o.items[1].iban = "FI2112345600000785".into()),
         ("reference", |o| o.items[0].reference = "1232".into()),
