@@ -53,11 +53,14 @@ pub(crate) enum PinProof {
 }
 
 impl PinProof {
-    /// The security log's event for a wrong one.
-    fn wrong_event(self) -> &'static str {
+    /// The security log's event and message for a wrong one.
+    fn wrong(self) -> (&'static str, &'static str) {
         match self {
-            PinProof::UnlockSecret => "unlock_wrong",
-            PinProof::PaymentSignature => "payment_signature_wrong",
+            PinProof::UnlockSecret => ("unlock_wrong", "wrong unlock secret (wrong PIN)"),
+            PinProof::PaymentSignature => (
+                "payment_signature_wrong",
+                "wrong payment signature (wrong PIN)",
+            ),
         }
     }
 }
@@ -453,14 +456,14 @@ impl Auth {
         if check(&slot) {
             return Ok(slot);
         }
+        let (event, message) = proof.wrong();
         tracing::warn!(
             target: "heeros::security",
-            event = proof.wrong_event(),
+            event,
             user_id = slot.user_id,
             device = %audit::device(device_id),
             failures = slot.failed_unlocks,
-            "wrong PIN: {}",
-            proof.wrong_event()
+            "{message}"
         );
         if slot.failed_unlocks >= MAX_UNLOCK_FAILURES {
             self.revoke_device(device_id, "wrong_pin", now).await?;
