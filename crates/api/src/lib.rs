@@ -220,7 +220,8 @@ pub struct DeviceInfo {
     pub platform: String,
     /// When the full login made it.
     pub created_at: DateTime<Utc>,
-    /// The last unlock or token refresh (the login, before any).
+    /// The last unlock, token refresh or payment confirmation (the login,
+    /// before any).
     pub last_used_at: DateTime<Utc>,
     pub login_expires_at: DateTime<Utc>,
     /// The device session of the access token that asked.

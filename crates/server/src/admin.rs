@@ -1,18 +1,26 @@
 //! What an operator does: users, passwords, authenticators, companies,
-//! rights and devices. Used by the CLI and by tests; `now` is passed in.
+//! rights, devices and invoices. Used by the CLI and by tests; `now` is passed in.
 //! The SQL is in `crate::db`; a remedy that changes several rows runs in
 //! one transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use heeros_api::InvoiceStatus;
 use sqlx::AnyConnection;
 
+use crate::db::invoices::NewInvoice;
 use crate::db::{self, Db};
 use crate::error::ServerError;
 use crate::throttle::{self, Kind};
-use crate::{audit, names, passwords, totp};
+use crate::{audit, bank, names, passwords, totp};
 
 /// A device session as the operator sees it.
 pub use crate::db::devices::DeviceRow;
+/// An invoice as the operator lists it.
+pub use crate::db::invoices::AdminInvoiceRow as InvoiceRow;
+
+/// Longest supplier name and invoice number kept (characters).
+pub const MAX_SUPPLIER_CHARS: usize = 100;
+pub const MAX_INVOICE_NUMBER_CHARS: usize = 50;
 
 /// What an admin remedy ended for the user: their device sessions (and
 /// with them every access token) and their open login challenges.
@@ -235,7 +243,7 @@ pub async fn add_company(db: &Db, name: &str, business_id: &str) -> Result<i64, 
         .ok_or_else(|| ServerError::Invalid(format!("business id {business_id} already exists")))
 }
 
-async fn company_id(db: &Db, business_id: &str) -> Result<i64, ServerError> {
+pub(crate) async fn company_id(db: &Db, business_id: &str) -> Result<i64, ServerError> {
     db::companies::find_id_by_business_id(&db.pool, business_id.trim())
         .await?
         .ok_or_else(|| ServerError::NotFound(format!("company {business_id}")))
@@ -293,4 +301,94 @@ pub async fn revoke_devices(db: &Db, name: &str, now: DateTime<Utc>) -> Result<u
         tracing::info!(target: "heeros::security", event = "admin", action = "revoke_device", device = %audit::device(device_id), was_live = true, "device revoked by admin");
     }
     Ok(revoked.len() as u64)
+}
+
+/// An invoice as an operator types it (`invoice add`, whose flags these
+/// are): every field text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
+pub struct InvoiceInput {
+    /// The company's business id (Y-tunnus).
+    #[arg(long)]
+    pub company: String,
+    #[arg(long)]
+    pub supplier: String,
+    /// The supplier's invoice number.
+    #[arg(long)]
+    pub number: String,
+    /// Euros: 1234,56 or 1234.56 or 1 234,56.
+    #[arg(long)]
+    pub amount: String,
+    /// Due date, YYYY-MM-DD.
+    #[arg(long)]
+    pub due: String,
+    /// The payee's IBAN (spaces allowed).
+    #[arg(long)]
+    pub iban: String,
+    /// Finnish reference or RF creditor reference (spaces allowed).
+    #[arg(long)]
+    pub reference: String,
+}
+
+/// A required free-text field: control and format characters dropped,
+/// trimmed, not empty, at most `max` characters.
+fn text_field(what: &str, raw: &str, max: usize) -> Result<String, ServerError> {
+    let text = names::label(raw, usize::MAX);
+    if text.is_empty() {
+        return Err(ServerError::Invalid(format!("the {what} is empty")));
+    }
+    if text.chars().count() > max {
+        return Err(ServerError::Invalid(format!(
+            "the {what} is longer than {max} characters"
+        )));
+    }
+    Ok(text)
+}
+
+/// Every field of an invoice checked, in its stored form; the first
+/// wrong field is named in the error.
+pub fn check_invoice(input: &InvoiceInput, company_id: i64) -> Result<NewInvoice, ServerError> {
+    let invalid = ServerError::Invalid;
+    Ok(NewInvoice {
+        company_id,
+        supplier: text_field("supplier", &input.supplier, MAX_SUPPLIER_CHARS)?,
+        invoice_number: text_field("invoice number", &input.number, MAX_INVOICE_NUMBER_CHARS)?,
+        amount_cents: bank::parse_amount(&input.amount).map_err(invalid)?,
+        due_date: NaiveDate::parse_from_str(input.due.trim(), db::invoices::DATE_FORMAT).map_err(
+            |_| {
+                invalid(format!(
+                    "the due date {:?} is not a date like 2026-12-31",
+                    input.due
+                ))
+            },
+        )?,
+        iban: bank::parse_iban(&input.iban).map_err(invalid)?,
+        reference: bank::parse_reference(&input.reference).map_err(invalid)?,
+        status: InvoiceStatus::AwaitingApproval,
+        status_by: None,
+    })
+}
+
+/// Adds an invoice awaiting approval to a company (by business id).
+/// Returns its id.
+pub async fn add_invoice(
+    db: &Db,
+    input: &InvoiceInput,
+    now: DateTime<Utc>,
+) -> Result<i64, ServerError> {
+    let company = company_id(db, &input.company).await?;
+    let new = check_invoice(input, company)?;
+    Ok(db::invoices::insert(&db.pool, &new, now.timestamp()).await?)
+}
+
+/// Invoices, earliest due first; of one company when `business_id` is
+/// given.
+pub async fn list_invoices(
+    db: &Db,
+    business_id: Option<&str>,
+) -> Result<Vec<InvoiceRow>, ServerError> {
+    let company = match business_id {
+        Some(b) => Some(company_id(db, b).await?),
+        None => None,
+    };
+    Ok(db::invoices::find_all_for_admin(&db.pool, company).await?)
 }

@@ -19,6 +19,11 @@ pub fn tag(value: &str) -> String {
 /// The first 8 characters of a device id: enough to find it in
 /// `devices list`.
 pub fn device(id: &str) -> &str {
+    short(id)
+}
+
+/// The first 8 characters of a random id (device session, payment order).
+pub fn short(id: &str) -> &str {
     let end = id.char_indices().nth(8).map_or(id.len(), |(i, _)| i);
     &id[..end]
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::db::challenges::{ChallengeSlot, CodeOwner};
+use crate::db::devices::UnlockSlot;
 use crate::db::{self, Db};
 use crate::error::Rejection;
 use crate::passwords::{Hasher, MAX_PASSWORD_BYTES};
@@ -39,10 +40,33 @@ pub struct Checks {
     pub passwords: AtomicU64,
     pub codes: AtomicU64,
     pub unlock_secrets: AtomicU64,
+    pub signatures: AtomicU64,
+}
+
+/// What proves the PIN in a [`Auth::pin_attempt`]: the unlock secret (which
+/// only the right PIN unwraps) or a payment signature (made with the key
+/// only the right PIN unwraps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PinProof {
+    UnlockSecret,
+    PaymentSignature,
+}
+
+impl PinProof {
+    /// The security log's event and message for a wrong one.
+    fn wrong(self) -> (&'static str, &'static str) {
+        match self {
+            PinProof::UnlockSecret => ("unlock_wrong", "wrong unlock secret (wrong PIN)"),
+            PinProof::PaymentSignature => (
+                "payment_signature_wrong",
+                "wrong payment signature (wrong PIN)",
+            ),
+        }
+    }
 }
 
 impl Checks {
-    fn count(counter: &AtomicU64) {
+    pub(crate) fn count(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -56,6 +80,10 @@ impl Checks {
 
     pub fn unlock_secrets(&self) -> u64 {
         self.unlock_secrets.load(Ordering::Relaxed)
+    }
+
+    pub fn signatures(&self) -> u64 {
+        self.signatures.load(Ordering::Relaxed)
     }
 }
 
@@ -351,30 +379,11 @@ impl Auth {
                 })?,
         );
         let now_s = now.timestamp();
-        let slot =
-            db::devices::reserve_unlock(&self.db.pool, &req.device_id, MAX_UNLOCK_FAILURES, now_s)
-                .await?;
-        let Some(slot) = slot else {
-            return Err(self.unlock_refusal(&req.device_id, now).await?);
-        };
-        Checks::count(&self.checks.unlock_secrets);
-        if !secrets::matches(&candidate, &slot.secret_hash) {
-            tracing::warn!(
-                target: "heeros::security",
-                event = "unlock_wrong",
-                user_id = slot.user_id,
-                device = %audit::device(&req.device_id),
-                failures = slot.failed_unlocks,
-                "wrong unlock secret (wrong PIN)"
-            );
-            if slot.failed_unlocks >= MAX_UNLOCK_FAILURES {
-                self.revoke_device(&req.device_id, "wrong_pin", now).await?;
-                return Err(Rejection::DeviceRevoked);
-            }
-            return Err(Rejection::PinIncorrect {
-                attempts_left: MAX_UNLOCK_FAILURES - slot.failed_unlocks,
-            });
-        }
+        let slot = self
+            .pin_attempt(&req.device_id, PinProof::UnlockSecret, now, |slot| {
+                secrets::matches(&candidate, &slot.secret_hash)
+            })
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         if !db::devices::settle_unlock(&mut *tx, &req.device_id, slot.failed_unlocks, now_s).await?
         {
@@ -411,6 +420,57 @@ impl Auth {
             account: me.into_account(at(slot.login_expires_at)),
             failed_attempts_since_last_unlock: failed_before.max(0) as u32,
             refresh_token,
+        })
+    }
+
+    /// One PIN attempt on a device (docs/api.md, "Unlock"), for an unlock
+    /// and a payment confirmation alike: the two share the device's count.
+    /// The attempt is counted before `check` runs, and only while fewer
+    /// than [`MAX_UNLOCK_FAILURES`] are counted; a refused one is never
+    /// checked. A wrong answer that is the 5th counted attempt revokes the
+    /// device (`device_revoked`), an earlier one is `pin_incorrect` with
+    /// the attempts left. A right one returns the slot: the caller settles
+    /// it (`db::devices::settle_unlock`), which forgets the attempts
+    /// counted up to it.
+    pub(crate) async fn pin_attempt(
+        &self,
+        device_id: &str,
+        proof: PinProof,
+        now: DateTime<Utc>,
+        check: impl FnOnce(&UnlockSlot) -> bool,
+    ) -> Result<UnlockSlot, Rejection> {
+        let slot = db::devices::reserve_unlock(
+            &self.db.pool,
+            device_id,
+            MAX_UNLOCK_FAILURES,
+            now.timestamp(),
+        )
+        .await?;
+        let Some(slot) = slot else {
+            return Err(self.unlock_refusal(device_id, now).await?);
+        };
+        Checks::count(match proof {
+            PinProof::UnlockSecret => &self.checks.unlock_secrets,
+            PinProof::PaymentSignature => &self.checks.signatures,
+        });
+        if check(&slot) {
+            return Ok(slot);
+        }
+        let (event, message) = proof.wrong();
+        tracing::warn!(
+            target: "heeros::security",
+            event,
+            user_id = slot.user_id,
+            device = %audit::device(device_id),
+            failures = slot.failed_unlocks,
+            "{message}"
+        );
+        if slot.failed_unlocks >= MAX_UNLOCK_FAILURES {
+            self.revoke_device(device_id, "wrong_pin", now).await?;
+            return Err(Rejection::DeviceRevoked);
+        }
+        Err(Rejection::PinIncorrect {
+            attempts_left: MAX_UNLOCK_FAILURES - slot.failed_unlocks,
         })
     }
 

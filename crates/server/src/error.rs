@@ -53,6 +53,8 @@ pub enum Rejection {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("invalid state: {0}")]
+    InvalidState(&'static str),
     #[error("headers too large")]
     HeadersTooLarge,
     #[error("database unavailable: {0}")]
@@ -78,6 +80,7 @@ impl Rejection {
             Rejection::Forbidden => ErrorCode::Forbidden,
             Rejection::NotFound => ErrorCode::NotFound,
             Rejection::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Rejection::InvalidState(_) => ErrorCode::InvalidState,
             Rejection::HeadersTooLarge => ErrorCode::HeadersTooLarge,
             Rejection::Unavailable(_) => ErrorCode::Unavailable,
             Rejection::Internal(_) => ErrorCode::Internal,

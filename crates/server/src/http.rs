@@ -1,5 +1,6 @@
-//! The HTTP surface of the wire contract (v1 and the v2 session calls): thin handlers that parse, call
-//! `auth`, and map `Rejection` to `{"error", "message"}` answers.
+//! The HTTP surface of the wire contract (v1, the v2 session calls, invoices
+//! and payments): thin handlers that parse, call `auth`, and map
+//! `Rejection` to `{"error", "message"}` answers.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
@@ -16,8 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use heeros_api::{
-    paths, CompanyChanged, CompanyRequest, DeviceList, ErrorBody, ErrorCode, LoginRequest,
-    LoginStep, Me, TokenRequest, Tokens, TotpRequest, UnlockRequest, Unlocked, MAX_BODY_BYTES,
+    paths, CompanyChanged, CompanyRequest, ConfirmRequest, DeviceList, ErrorBody, ErrorCode,
+    Invoice, InvoiceList, LoginRequest, LoginStep, Me, PaymentConfirmed, PaymentKeyRequest,
+    PaymentOrder, PaymentRequest, RejectRequest, TokenRequest, Tokens, TotpRequest, UnlockRequest,
+    Unlocked, MAX_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use zeroize::{Zeroize, Zeroizing};
@@ -60,6 +63,12 @@ pub fn app(state: AppState) -> Router {
         .route(paths::DEVICES, get(devices))
         .route(paths::DEVICE, delete(delete_device))
         .route(paths::LOGOUT_ALL, post(logout_all))
+        .route(paths::PAYMENT_KEY, post(payment_key))
+        .route(paths::INVOICES, get(invoices))
+        .route(paths::INVOICE_APPROVE, post(approve_invoice))
+        .route(paths::INVOICE_REJECT, post(reject_invoice))
+        .route(paths::PAYMENTS, post(create_payment))
+        .route(paths::PAYMENT_CONFIRM, post(confirm_payment))
         .fallback(|| async { Rejection::NotFound })
         .method_not_allowed_fallback(|| async { Rejection::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -415,6 +424,79 @@ async fn logout_all(
 ) -> Result<StatusCode, Rejection> {
     state.auth.logout_all(&caller, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn payment_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PaymentKeyRequest>,
+) -> Result<StatusCode, Rejection> {
+    state.auth.set_payment_key(&caller, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn invoices(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<InvoiceList>, Rejection> {
+    state.auth.invoices(&caller).await.map(Json)
+}
+
+/// An invoice id from the path; one that is not a number names no invoice.
+fn invoice_id(text: &str) -> Result<i64, Rejection> {
+    text.parse().map_err(|_| Rejection::NotFound)
+}
+
+async fn approve_invoice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Invoice>, Rejection> {
+    let id = invoice_id(&id)?;
+    state
+        .auth
+        .approve_invoice(&caller, id, state.clock.now())
+        .await
+        .map(Json)
+}
+
+async fn reject_invoice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RejectRequest>,
+) -> Result<Json<Invoice>, Rejection> {
+    let id = invoice_id(&id)?;
+    state
+        .auth
+        .reject_invoice(&caller, id, &req.reason, state.clock.now())
+        .await
+        .map(Json)
+}
+
+async fn create_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PaymentRequest>,
+) -> Result<Json<PaymentOrder>, Rejection> {
+    state
+        .auth
+        .create_payment(&caller, req, state.clock.now())
+        .await
+        .map(Json)
+}
+
+async fn confirm_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ConfirmRequest>,
+) -> Result<Json<PaymentConfirmed>, Rejection> {
+    state
+        .auth
+        .confirm_payment(&caller, &id, req, state.clock.now())
+        .await
+        .map(Json)
 }
 
 #[cfg(test)]

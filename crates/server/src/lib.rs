@@ -6,13 +6,16 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod bank;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod invoices;
 pub mod names;
 pub mod passwords;
+pub mod payments;
 pub mod secrets;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -221,6 +224,7 @@ async fn purge_loop(db: Db, clock: Clock, every: Duration) {
                 refresh_tokens = p.refresh_tokens,
                 devices = p.devices,
                 throttle = p.throttle,
+                payments = p.payments,
                 "purged expired rows"
             ),
             Err(e) => tracing::warn!(error = %e, "purge failed"),

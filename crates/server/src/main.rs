@@ -1,5 +1,5 @@
 //! `heeros-server`: serve the API, or administer users, companies, rights,
-//! authenticators and devices. Secrets are never taken from argv.
+//! authenticators, devices and invoices. Secrets are never taken from argv.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use clap::{Parser, Subcommand};
 use std::time::Duration;
 
-use heeros_server::{admin, db, demo, totp, Clock, Db, Options, ServerError};
+use heeros_server::{admin, bank, db, demo, totp, Clock, Db, Options, ServerError};
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -77,6 +77,17 @@ enum Command {
     /// Device sessions (phones logged in).
     #[command(subcommand)]
     Devices(DevicesCommand),
+    /// Purchase invoices of companies.
+    #[command(subcommand)]
+    Invoice(InvoiceCommand),
+}
+
+#[derive(Subcommand)]
+enum InvoiceCommand {
+    /// Add an invoice awaiting approval; prints its id.
+    Add(admin::InvoiceInput),
+    /// List invoices, of one company if given.
+    List { business_id: Option<String> },
 }
 
 #[derive(Subcommand)]
@@ -292,6 +303,39 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
                 }
             },
         },
+        Command::Invoice(cmd) => invoice(&db, cmd, now).await?,
+    }
+    Ok(())
+}
+
+async fn invoice(
+    db: &Db,
+    cmd: InvoiceCommand,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ServerError> {
+    match cmd {
+        InvoiceCommand::Add(input) => {
+            let id = admin::add_invoice(db, &input, now).await?;
+            println!("{id}");
+        }
+        InvoiceCommand::List { business_id } => {
+            println!(
+                "{:>6} {:<10} {:<28} {:<14} {:>14} {:<10} STATUS",
+                "ID", "COMPANY", "SUPPLIER", "NUMBER", "AMOUNT EUR", "DUE"
+            );
+            for i in admin::list_invoices(db, business_id.as_deref()).await? {
+                println!(
+                    "{:>6} {:<10} {:<28} {:<14} {:>14} {:<10} {}",
+                    i.id,
+                    i.business_id,
+                    i.supplier,
+                    i.invoice_number,
+                    bank::format_amount(i.amount_cents),
+                    i.due_date,
+                    i.status
+                );
+            }
+        }
     }
     Ok(())
 }

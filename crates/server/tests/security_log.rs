@@ -44,6 +44,7 @@ async fn security_events_are_logged_without_secrets() {
     for i in 0..5 {
         f.unlock(&s.device_id, &wrong_secret(i)).await;
     }
+    let payment = pay_with_a_wrong_pin_first(&f).await;
     admin::reset_password(&f.server.db, MATTI, "a new password", f.clock.now())
         .await
         .unwrap();
@@ -57,6 +58,11 @@ async fn security_events_are_logged_without_secrets() {
         "event=\"device_revoked\"",
         "reason=\"wrong_pin\"",
         "action=\"reset_password\"",
+        "event=\"payment_key_set\"",
+        "event=\"invoice_status\"",
+        "event=\"payment_created\"",
+        "event=\"payment_signature_wrong\"",
+        "event=\"payment_confirmed\"",
     ] {
         assert!(log.contains(event), "no {event} in:\n{log}");
     }
@@ -70,10 +76,53 @@ async fn security_events_are_logged_without_secrets() {
         s.device_id.as_str(),
         "matti",
         "Matti",
-    ];
+    ]
+    .into_iter()
+    .chain(payment.iter().map(String::as_str));
     for secret in secrets {
         assert!(!log.contains(secret), "{secret:?} is in the log:\n{log}");
     }
+}
+
+/// Liisa sets a payment key, approves an invoice, orders it, confirms once
+/// with a wrong key and once right. Returns what must not be logged: the
+/// public key, both signatures, the token, the whole payment id, the nonce.
+async fn pay_with_a_wrong_pin_first(f: &Fixture) -> Vec<String> {
+    use ed25519_dalek::{Signer, SigningKey};
+    use heeros_api::{paths, signed_lines, InvoiceList, InvoiceStatus, PaymentOrder};
+    use heeros_server::secrets::b64;
+    use serde_json::json;
+
+    let t = f.session(LIISA).await.access_token;
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let public_key = b64(key.verifying_key().as_bytes());
+    let a = f
+        .post_as(&t, paths::PAYMENT_KEY, json!({ "public_key": public_key }))
+        .await;
+    assert_eq!(a.status, 204);
+    let list: InvoiceList =
+        serde_json::from_value(f.get_as(&t, paths::INVOICES).await.body).unwrap();
+    let first = |s: InvoiceStatus| list.invoices.iter().find(|i| i.status == s).unwrap().id;
+    let waiting = first(InvoiceStatus::AwaitingApproval);
+    let approved = f
+        .post_as(&t, &paths::invoice_approve(waiting), json!({}))
+        .await;
+    assert_eq!(approved.status, 200);
+    let a = f
+        .post_as(&t, paths::PAYMENTS, json!({ "invoice_ids": [waiting] }))
+        .await;
+    let order: PaymentOrder = serde_json::from_value(a.body).unwrap();
+    let path = paths::payment_confirm(&order.payment_id);
+    let lines = signed_lines(&order);
+    let wrong = b64(&SigningKey::from_bytes(&[8; 32])
+        .sign(lines.as_bytes())
+        .to_bytes());
+    let right = b64(&key.sign(lines.as_bytes()).to_bytes());
+    let a = f.post_as(&t, &path, json!({ "signature": wrong })).await;
+    assert_eq!(a.status, 401);
+    let a = f.post_as(&t, &path, json!({ "signature": right })).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    vec![public_key, wrong, right, t, order.payment_id, order.nonce]
 }
 
 /// A wrong code unlikely to appear in a log line by chance (not 000000).

@@ -3,6 +3,7 @@
 //! revoking one device, logging out everywhere. Each rule on SQLite and,
 //! paired, PostgreSQL (when HEEROS_TEST_POSTGRES_URL is set; always in CI).
 
+#[macro_use]
 mod common;
 
 use chrono::Duration;
@@ -10,23 +11,6 @@ use common::*;
 use heeros_api::{paths, DeviceList, ErrorCode, Session, Tokens, Unlocked};
 use serde_json::json;
 use tokio::task::JoinSet;
-
-/// Runs a rule on a fresh SQLite and a fresh PostgreSQL database.
-macro_rules! on_both {
-    ($rule:ident, $sqlite:ident, $postgres:ident) => {
-        #[tokio::test]
-        async fn $sqlite() {
-            $rule(&sqlite().await).await;
-        }
-
-        #[tokio::test]
-        async fn $postgres() {
-            if let Some(f) = postgres().await {
-                $rule(&f).await;
-            }
-        }
-    };
-}
 
 async fn unlocked(f: &Fixture, s: &Session) -> Unlocked {
     let a = f.unlock(&s.device_id, &s.unlock_secret).await;

@@ -272,3 +272,35 @@ pub async fn find_all(
     .fetch_all(e)
     .await
 }
+
+/// Sets a device session's payment key, once: the same key again is
+/// accepted (a retry), another one is not. One statement; false when the
+/// device session holds another key (or is dead).
+pub async fn set_payment_key(
+    e: impl Conn<'_>,
+    device_id: &str,
+    public_key: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE devices SET payment_key = $2 WHERE id = $1 AND revoked_at IS NULL \
+         AND (payment_key IS NULL OR payment_key = $2)",
+    )
+    .bind(device_id)
+    .bind(public_key)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A device session's payment key, if it has one.
+pub async fn find_payment_key(
+    e: impl Conn<'_>,
+    device_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let key: Option<Option<String>> =
+        sqlx::query_scalar("SELECT payment_key FROM devices WHERE id = $1")
+            .bind(device_id)
+            .fetch_optional(e)
+            .await?;
+    Ok(key.flatten())
+}

@@ -6,6 +6,8 @@
 pub mod challenges;
 pub mod companies;
 pub mod devices;
+pub mod invoices;
+pub mod payments;
 pub mod purge;
 pub mod refresh;
 pub mod throttle;

@@ -10,6 +10,9 @@ pub const KEEP_DEAD_DEVICES_S: i64 = 30 * 24 * 3600;
 pub const KEEP_IDLE_NAME_S: i64 = 30 * 24 * 3600;
 /// An address's failures are forgotten after an hour; the row goes then.
 pub const KEEP_IDLE_ADDRESS_S: i64 = 3600;
+/// A payment order never confirmed goes a day after it expired (its
+/// invoices are free from its expiry on).
+pub const KEEP_EXPIRED_ORDER_S: i64 = 24 * 3600;
 
 /// How many rows one purge deleted, per table.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -19,12 +22,14 @@ pub struct Purged {
     pub refresh_tokens: u64,
     pub devices: u64,
     pub throttle: u64,
+    pub payments: u64,
 }
 
 /// Deletes used or expired challenges, expired access and refresh tokens, device
-/// sessions dead for [`KEEP_DEAD_DEVICES_S`], and throttle rows that no
+/// sessions dead for [`KEEP_DEAD_DEVICES_S`], throttle rows that no
 /// longer count (addresses idle an hour; names idle 30 days and not locked;
-/// names back at zero).
+/// names back at zero), and payment orders expired unconfirmed for
+/// [`KEEP_EXPIRED_ORDER_S`].
 pub async fn purge(db: &Db, now: i64, lock_after: i64) -> Result<Purged, sqlx::Error> {
     let challenges = sqlx::query("DELETE FROM challenges WHERE used <> 0 OR expires_at <= $1")
         .bind(now)
@@ -71,11 +76,14 @@ pub async fn purge(db: &Db, now: i64, lock_after: i64) -> Result<Purged, sqlx::E
     .execute(&db.pool)
     .await?
     .rows_affected();
+    let payments =
+        crate::db::payments::delete_expired(&db.pool, now - KEEP_EXPIRED_ORDER_S).await?;
     Ok(Purged {
         challenges,
         access_tokens,
         refresh_tokens,
         devices,
         throttle,
+        payments,
     })
 }

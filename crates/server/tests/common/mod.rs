@@ -1,6 +1,25 @@
 //! A real server on a loopback port over a real database, a manual clock,
 //! the demo users, and a small JSON client for the tests.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
+
+/// Runs a rule (an `async fn(&Fixture)`) as two tests: on a fresh SQLite
+/// and on a fresh PostgreSQL database (when HEEROS_TEST_POSTGRES_URL is
+/// set; always in CI). Needs `#[macro_use] mod common;`.
+macro_rules! on_both {
+    ($rule:ident, $sqlite:ident, $postgres:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $rule(&sqlite().await).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            if let Some(f) = postgres().await {
+                $rule(&f).await;
+            }
+        }
+    };
+}
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use heeros_api::{ErrorBody, ErrorCode, LoginStep, Session};
@@ -159,6 +178,23 @@ impl Fixture {
 
     pub async fn post(&self, path: &str, body: Value) -> Answer {
         self.send(self.http.post(self.url(path)).json(&body)).await
+    }
+
+    /// `GET` with a bearer token.
+    pub async fn get_as(&self, token: &str, path: &str) -> Answer {
+        self.send(self.http.get(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    /// `POST` of a JSON body with a bearer token.
+    pub async fn post_as(&self, token: &str, path: &str, body: Value) -> Answer {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Answer {
