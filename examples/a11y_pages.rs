@@ -15,8 +15,8 @@ use heeros_api::{
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::{Notice, Phase, PinProblem, SessionError, Snapshot};
 use heeros_mobile::ui::{
-    index_html, provide_app_state, ConfirmDialog, CurrentScreen, RejectDialog,
-    StartupFailedScreen, StartupFailure,
+    index_html, provide_app_state, ConfirmDialog, CurrentScreen, RejectDialog, StartupFailedScreen,
+    StartupFailure,
 };
 
 /// A dialog a screen opens over itself (kept in the screen, not in the
@@ -94,7 +94,13 @@ fn invoices() -> Vec<Invoice> {
     use InvoiceStatus::*;
     vec![
         invoice(1, "Toimistotarvike Oy", 12_450, (11, 20), AwaitingApproval),
-        invoice(2, "Siivouspalvelu Puhdas Ab", 289_000, (12, 15), AwaitingApproval),
+        invoice(
+            2,
+            "Siivouspalvelu Puhdas Ab",
+            289_000,
+            (12, 15),
+            AwaitingApproval,
+        ),
         invoice(3, "Kuljetus Nopea Oy", 64_990, (12, 1), Approved),
         invoice(4, "Ohjelmistotalo Koodi Oy", 123_456, (12, 10), Approved),
         invoice(5, "Sähkö Oy", 9_999, (11, 1), Paid),
@@ -156,7 +162,10 @@ fn logged_in(phase: Phase, lang: Lang) -> Snapshot {
             status: "paid".into(),
             invoices: list[2..4].to_vec(),
         }),
-        devices: vec![device("d1", "Pixel 8", true), device("d2", "iPhone 15", false)],
+        devices: vec![
+            device("d1", "Pixel 8", true),
+            device("d2", "iPhone 15", false),
+        ],
         today,
         can_pay: true,
         ..Snapshot::of(phase, lang)
@@ -198,7 +207,10 @@ fn pages(lang: Lang) -> Vec<(&'static str, Page)> {
         ),
         (
             "intro-failed",
-            failed(plain(Phase::Intro { step: 4 }), SessionError::Storage("x".into())),
+            failed(
+                plain(Phase::Intro { step: 4 }),
+                SessionError::Storage("x".into()),
+            ),
         ),
         ("login", plain(Phase::Login)),
         ("login-busy", with(plain(Phase::Login), |s| s.busy = true)),
@@ -210,19 +222,34 @@ fn pages(lang: Lang) -> Vec<(&'static str, Page)> {
             "login-wrong",
             failed(plain(Phase::Login), SessionError::InvalidCredentials),
         ),
-        ("login-missing", failed(plain(Phase::Login), SessionError::MissingInput)),
-        ("login-offline", failed(plain(Phase::Login), SessionError::Offline)),
+        (
+            "login-missing",
+            failed(plain(Phase::Login), SessionError::MissingInput),
+        ),
+        (
+            "login-offline",
+            failed(plain(Phase::Login), SessionError::Offline),
+        ),
         (
             "login-throttled",
-            failed(plain(Phase::Login), SessionError::RateLimited { retry_after_s: 90 }),
+            failed(
+                plain(Phase::Login),
+                SessionError::RateLimited { retry_after_s: 90 },
+            ),
         ),
         ("code", plain(Phase::Code)),
         (
             "code-wrong",
-            failed(plain(Phase::Code), SessionError::CodeInvalid { attempts_left: 1 }),
+            failed(
+                plain(Phase::Code),
+                SessionError::CodeInvalid { attempts_left: 1 },
+            ),
         ),
         ("pin-setup", plain(Phase::PinSetup)),
-        ("pin-setup-mismatch", failed(plain(Phase::PinSetup), SessionError::PinMismatch)),
+        (
+            "pin-setup-mismatch",
+            failed(plain(Phase::PinSetup), SessionError::PinMismatch),
+        ),
         (
             "pin-setup-simple",
             failed(
@@ -233,10 +260,19 @@ fn pages(lang: Lang) -> Vec<(&'static str, Page)> {
         ("unlock", user(Phase::Unlock)),
         (
             "unlock-wrong",
-            failed(user(Phase::Unlock), SessionError::PinIncorrect { attempts_left: 3 }),
+            failed(
+                user(Phase::Unlock),
+                SessionError::PinIncorrect { attempts_left: 3 },
+            ),
         ),
-        ("unlock-offline", failed(user(Phase::Unlock), SessionError::Offline)),
-        ("unlock-renew", with(user(Phase::Unlock), |s| s.login_ending = true)),
+        (
+            "unlock-offline",
+            failed(user(Phase::Unlock), SessionError::Offline),
+        ),
+        (
+            "unlock-renew",
+            with(user(Phase::Unlock), |s| s.login_ending = true),
+        ),
         ("home", user(Phase::Home)),
         (
             "home-loading",
@@ -259,7 +295,10 @@ fn pages(lang: Lang) -> Vec<(&'static str, Page)> {
                 s.login_ending = true;
             }),
         ),
-        ("home-offline", failed(user(Phase::Home), SessionError::Offline)),
+        (
+            "home-offline",
+            failed(user(Phase::Home), SessionError::Offline),
+        ),
         ("company-menu", user(Phase::CompanyMenu)),
         (
             "company-menu-pin-changed",
@@ -270,9 +309,14 @@ fn pages(lang: Lang) -> Vec<(&'static str, Page)> {
         ("invoice", user(Phase::Invoice)),
         (
             "invoice-approved",
-            with(user(Phase::Invoice), |s| s.invoice = Some(invoices()[2].clone())),
+            with(user(Phase::Invoice), |s| {
+                s.invoice = Some(invoices()[2].clone())
+            }),
         ),
-        ("invoice-outdated", failed(user(Phase::Invoice), SessionError::Outdated)),
+        (
+            "invoice-outdated",
+            failed(user(Phase::Invoice), SessionError::Outdated),
+        ),
         ("pay-confirm", user(Phase::PayConfirm)),
         (
             "pay-confirm-wrong",
@@ -307,7 +351,11 @@ fn pages(lang: Lang) -> Vec<(&'static str, Page)> {
         };
         (name, page)
     };
-    pages.push(over("company-menu-log-out", Phase::CompanyMenu, Dialog::Confirm));
+    pages.push(over(
+        "company-menu-log-out",
+        Phase::CompanyMenu,
+        Dialog::Confirm,
+    ));
     pages.push(over("invoice-reject", Phase::Invoice, Dialog::Reject));
     let failed_page = Page {
         snapshot: plain(Phase::Starting),

@@ -199,7 +199,13 @@ mod tests {
             help_url_from(Some(" https://a.example/x "), Some(custom)),
             "https://a.example/x"
         );
-        for bad in ["", "  ", "not a url", "javascript:alert(1)", "file:///etc/passwd"] {
+        for bad in [
+            "",
+            "  ",
+            "not a url",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+        ] {
             assert_eq!(help_url_from(Some(bad), None), DEFAULT_HELP_URL, "{bad}");
         }
         assert_eq!(help_url_from(None, None), DEFAULT_HELP_URL);

@@ -429,10 +429,10 @@ impl Texts {
             }
             SessionError::AccountLocked => self.err_account_locked.to_string(),
             SessionError::CodeInvalid { attempts_left } => {
-                self.count(&self.err_code_invalid, (*attempts_left).into())
+                self.count(&self.err_code_invalid, non_negative(*attempts_left))
             }
             SessionError::PinIncorrect { attempts_left } => {
-                self.count(&self.err_pin_incorrect, (*attempts_left).into())
+                self.count(&self.err_pin_incorrect, non_negative(*attempts_left))
             }
             SessionError::PinPolicy(problem) => self.pin_problem(*problem).to_string(),
             SessionError::PinMismatch => self.err_pin_mismatch.to_string(),
@@ -448,6 +448,11 @@ impl Texts {
             SessionError::ReasonTooLong => self.err_reason_too_long.to_string(),
         }
     }
+}
+
+/// A count from the server, never below zero.
+fn non_negative(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }
 
 #[cfg(test)]

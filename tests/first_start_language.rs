@@ -30,7 +30,10 @@ async fn the_first_start_follows_the_os_language_and_unknown_ones_are_english() 
         let mut store = SessionStore::new(api, vault.clone(), DeviceInfo::current());
         let first = store.send(Intent::Start).await;
         assert_eq!(first.phase, Phase::Intro { step: 0 }, "{locale}");
-        assert_eq!(first.language, want, "{locale}: the first screen's language");
+        assert_eq!(
+            first.language, want,
+            "{locale}: the first screen's language"
+        );
 
         // The user's choice wins from then on, whatever the OS says.
         let other = if want == Lang::Sv { Lang::Fi } else { Lang::Sv };
@@ -38,6 +41,10 @@ async fn the_first_start_follows_the_os_language_and_unknown_ones_are_english() 
         adopt_device_language(&vault, want).unwrap();
         let api = ApiClient::new("http://127.0.0.1:9").unwrap();
         let mut relaunched = SessionStore::new(api, vault, DeviceInfo::current());
-        assert_eq!(relaunched.send(Intent::Start).await.language, other, "{locale}");
+        assert_eq!(
+            relaunched.send(Intent::Start).await.language,
+            other,
+            "{locale}"
+        );
     }
 }

@@ -112,10 +112,14 @@ fn opened_in_browser(data_dir: &Path) -> String {
 /// The new screen's heading has the keyboard focus (a screen reader reads
 /// on from there).
 fn assert_heading_focused(app: &App, heading: &str) {
-    app.wait_until(&format!("the focus on the heading {heading:?}"), WAIT, || {
-        app.find(Target::Css("h1:focus"))
-            .is_some_and(|found| found.text == heading)
-    });
+    app.wait_until(
+        &format!("the focus on the heading {heading:?}"),
+        WAIT,
+        || {
+            app.find(Target::Css("h1:focus"))
+                .is_some_and(|found| found.text == heading)
+        },
+    );
 }
 
 fn main() {

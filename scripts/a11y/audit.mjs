@@ -251,13 +251,20 @@ let checks = 0;
 let needsReview = 0;
 for (const file of files) {
   const url = "file://" + path.resolve(dir, file);
-  await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
+  // Reduced motion: no colour transitions while the theme switches.
+  await page.emulateMediaFeatures([
+    { name: "prefers-color-scheme", value: "light" },
+    { name: "prefers-reduced-motion", value: "reduce" },
+  ]);
   await page.goto(url, { waitUntil: "load" });
   await page.evaluate(() => document.fonts.ready);
   await page.evaluate(AXE_SOURCE);
   await page.evaluate(installContrast);
   for (const scheme of ["light", "dark"]) {
-    await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+    await page.emulateMediaFeatures([
+      { name: "prefers-color-scheme", value: scheme },
+      { name: "prefers-reduced-motion", value: "reduce" },
+    ]);
     const result = await page.evaluate(async (tags) => {
       const r = await window.axe.run(document, {
         runOnly: { type: "tag", values: tags },
@@ -293,7 +300,10 @@ for (const file of files) {
       await page.evaluate(() => document.activeElement?.blur());
     }
   }
-  await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
+  await page.emulateMediaFeatures([
+    { name: "prefers-color-scheme", value: "light" },
+    { name: "prefers-reduced-motion", value: "reduce" },
+  ]);
   await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
   const problems = await page.evaluate(layoutProblems);
   checks++;

@@ -139,13 +139,8 @@ pub fn CodeScreen() -> Element {
 #[component]
 fn ExternalIcon() -> Element {
     rsx! {
-        svg {
-            class: "link-icon",
-            view_box: "0 0 16 16",
-            width: "16",
-            height: "16",
-            aria_hidden: "true",
-            focusable: "false",
+        span { class: "link-icon", aria_hidden: "true",
+            svg { view_box: "0 0 16 16", width: "100%", height: "100%",
             path {
                 d: "M9 2h5v5M14 2 7 9M12 9.5V13a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3.5",
                 stroke: "currentColor",
@@ -153,6 +148,7 @@ fn ExternalIcon() -> Element {
                 stroke_linecap: "round",
                 stroke_linejoin: "round",
                 fill: "none",
+            }
             }
         }
     }

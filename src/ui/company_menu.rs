@@ -6,9 +6,7 @@
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{
-    BackBar, ConfirmDialog, IntentError, LanguageChoice, NoticeBanner, Spinner,
-};
+use super::widgets::{BackBar, ConfirmDialog, IntentError, LanguageChoice, NoticeBanner, Spinner};
 use crate::session::{Intent, LockDelay};
 
 #[component]

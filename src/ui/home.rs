@@ -71,13 +71,15 @@ pub fn HomeScreen() -> Element {
                     class: "account-button",
                     r#type: "button",
                     disabled: busy,
-                    aria_label: "{t.open_company_menu}: {name}, {company_name}",
                     onclick: move |_| app.send(Intent::OpenCompanyMenu),
                     span { class: "avatar", aria_hidden: "true", "{initials(&name)}" }
                     span { class: "account-text",
                         span { class: "account-name", "{name}" }
                         span { class: "account-company", "{company_name}" }
                     }
+                    // Said after the visible words, so the name starts with
+                    // them (WCAG 2.5.3).
+                    span { class: "sr-only", ". {t.open_company_menu}" }
                     span { class: "chevron", aria_hidden: "true", "›" }
                 }
             }

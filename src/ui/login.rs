@@ -3,9 +3,7 @@
 
 use dioxus::prelude::*;
 
-use super::widgets::{
-    invalid_for, Brand, IntentError, LanguageSwitch, NoticeBanner, SubmitButton,
-};
+use super::widgets::{invalid_for, Brand, IntentError, LanguageSwitch, NoticeBanner, SubmitButton};
 use super::{form_text, use_app};
 use crate::session::Intent;
 

@@ -84,7 +84,10 @@ mod tests {
             }
         }
         assert!(checked > 20, "{checked} font sizes");
-        assert!(MAIN_CSS.contains("font-size: 100%"), "the root follows the OS");
+        assert!(
+            MAIN_CSS.contains("font-size: 100%"),
+            "the root follows the OS"
+        );
     }
 
     #[test]

@@ -191,8 +191,13 @@ pub fn Splash() -> Element {
 pub fn BackBar(label: String, back: Intent, #[props(default)] title: Option<String>) -> Element {
     let app = use_app();
     let busy = app.busy();
+    let class = if title.is_some() {
+        "topbar topbar-titled"
+    } else {
+        "topbar"
+    };
     rsx! {
-        header { class: "topbar",
+        header { class,
             button {
                 class: "btn btn-text topbar-start",
                 r#type: "button",
