@@ -9,8 +9,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use dioxus::prelude::*;
 use heeros_api::{
-    Account, Company, DeviceInfo, Invoice, InvoiceStatus, OrderCompany, PaymentConfirmed,
-    PaymentItem, PaymentOrder, User,
+    DeviceInfo, Invoice, InvoiceStatus, OrderCompany, PaymentConfirmed, PaymentItem, PaymentOrder,
 };
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::{Notice, Phase, PinProblem, SessionError, Snapshot};
@@ -18,6 +17,7 @@ use heeros_mobile::ui::{
     index_html, provide_app_state, ConfirmDialog, CurrentScreen, RejectDialog, StartupFailedScreen,
     StartupFailure,
 };
+use heeros_testkit::fixtures::maija_account;
 
 /// A dialog a screen opens over itself (kept in the screen, not in the
 /// snapshot, so it is rendered here on top).
@@ -112,26 +112,9 @@ fn logged_in(phase: Phase, lang: Lang) -> Snapshot {
     let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     let list = invoices();
     Snapshot {
-        account: Some(Account {
-            user: User {
-                id: 1,
-                display_name: "Maija Meikäläinen".into(),
-            },
-            companies: vec![
-                Company {
-                    id: 10,
-                    name: "Heeros Demo Oy".into(),
-                    business_id: "1234567-8".into(),
-                },
-                Company {
-                    id: 11,
-                    name: "Meikäläinen Consulting Oy".into(),
-                    business_id: "2345678-9".into(),
-                },
-            ],
-            current_company_id: 11,
-            login_expires_at: Utc.with_ymd_and_hms(2027, 2, 27, 12, 0, 0).unwrap(),
-        }),
+        account: Some(maija_account(
+            Utc.with_ymd_and_hms(2027, 2, 27, 12, 0, 0).unwrap(),
+        )),
         invoices: Some(list.clone()),
         selected: vec![3],
         invoice: Some(list[0].clone()),

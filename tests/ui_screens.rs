@@ -4,10 +4,10 @@
 
 use chrono::{TimeZone, Utc};
 use dioxus::prelude::*;
-use heeros_api::{Account, Company, User};
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::{Notice, Phase, PinProblem, SessionError, Snapshot};
 use heeros_mobile::ui::{provide_app_state, CurrentScreen, StartupFailedScreen, StartupFailure};
+use heeros_testkit::fixtures::maija_account;
 
 /// The app's own routing (the screen of the snapshot's phase), rendered
 /// for the snapshot in the root context.
@@ -37,27 +37,9 @@ fn snap(phase: Phase, language: Lang) -> Snapshot {
 }
 
 fn logged_in(phase: Phase, language: Lang) -> Snapshot {
+    let expires = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
     Snapshot {
-        account: Some(Account {
-            user: User {
-                id: 1,
-                display_name: "Maija Meikäläinen".into(),
-            },
-            companies: vec![
-                Company {
-                    id: 10,
-                    name: "Heeros Demo Oy".into(),
-                    business_id: "1234567-8".into(),
-                },
-                Company {
-                    id: 11,
-                    name: "Meikäläinen Consulting Oy".into(),
-                    business_id: "2345678-9".into(),
-                },
-            ],
-            current_company_id: 11,
-            login_expires_at: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
-        }),
+        account: Some(maija_account(expires)),
         ..snap(phase, language)
     }
 }

@@ -7,7 +7,8 @@
 // light and the dark theme (prefers-color-scheme emulated). Then, at 200 %
 // text size (the root font size doubled, as the phone's text-size setting
 // does), the page must not scroll sideways and no text may be clipped,
-// cut off at the window's edge, or overlap other text. axe-core has no rule
+// cut off at the window's edge, overlap other text, or be squeezed into a
+// column so narrow that its words break letter by letter. axe-core has no rule
 // for non-text contrast (WCAG 1.4.11), so this script checks it too: the
 // edge (or fill) of every control against what is behind it, and, walking
 // the page with Tab, the focus ring of every focusable element, 3:1 each.
@@ -89,6 +90,11 @@ function layoutProblems() {
     if (dialog && !dialog.contains(el)) continue; // under the modal dialog
     const range = document.createRange();
     range.selectNodeContents(node);
+    const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    const words = node.textContent.trim().split(/\s+/).length;
+    if (lines > words + 2) {
+      problems.push(`squeezed: ${name(el)} in ${lines} lines for ${words} words`);
+    }
     for (const r of range.getClientRects()) {
       if (r.width < 1 || r.height < 1) continue;
       if (r.left < -1 || r.right > width + 1) {

@@ -324,6 +324,8 @@ impl Stage {
     }
 
     /// The open session, taken out (the stage itself when it has none).
+    // The Err is the stage handed back whole, not an error to propagate.
+    #[allow(clippy::result_large_err)]
     fn into_open(self) -> Result<Open, Stage> {
         match self {
             Stage::Home(open)
