@@ -399,7 +399,7 @@ fn swedish(world: &World, dir: &Path) {
         vault.stored_keys().unwrap().contains(&"login")
     });
     assert_heading_focused(&app, &Texts::fill(SV.welcome, "Liisa"));
-    app.wait_for(Target::Text(SV.invoices_title), WAIT);
+    app.wait_for(Target::Text(SV.refresh), WAIT);
     app.shot("18-home-sv");
 
     // The company menu's settings: English from now on.
