@@ -1,7 +1,8 @@
 //! Writes every screen and state as a page for the accessibility audit
-//! (docs/accessibility.md): each one rendered with dioxus-ssr into the real
-//! page (`ui::index_html`, the stylesheet and typeface inline), in English,
-//! Finnish and Swedish, as `<state>-<lang>.html` in the folder given.
+//! (docs/design.md, "Accessibility"): each one rendered with dioxus-ssr
+//! into the real page (`ui::index_html`, the stylesheet and typeface
+//! inline), in English, Finnish and Swedish, as `<state>-<lang>.html` in
+//! the folder given.
 //! `scripts/test.sh` runs it, then `scripts/a11y/audit.mjs` on the folder.
 //!
 //!     cargo run --example a11y_pages -- target/a11y

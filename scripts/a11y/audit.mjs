@@ -1,4 +1,4 @@
-// The accessibility audit of scripts/test.sh (docs/accessibility.md).
+// The accessibility audit of scripts/test.sh (docs/design.md, "Accessibility").
 //
 // Every page that `cargo run --example a11y_pages -- DIR` wrote (every
 // screen and state in English, Finnish and Swedish, rendered into the real

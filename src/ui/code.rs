@@ -50,10 +50,6 @@ pub fn CodeScreen() -> Element {
     let error = app.error();
     let mut paste_failed = use_signal(|| false);
     let help_url = use_hook(crate::app_config::help_url);
-    let (link_start, link_end) = match t.code_read_more.rsplit_once(' ') {
-        Some((start, end)) => (format!("{start} "), end),
-        None => (String::new(), t.code_read_more),
-    };
 
     let mut send = move |code: Zeroizing<String>| {
         paste_failed.set(false);
@@ -129,12 +125,9 @@ pub fn CodeScreen() -> Element {
                 }
                 p { class: "read-more",
                     a { id: "read-more", href: "{help_url}", rel: "noopener noreferrer",
-                        "{link_start}"
-                        // The last word and the icon never part at a line end.
-                        span { class: "nowrap",
-                            "{link_end}"
-                            ExternalIcon {}
-                        }
+                        // The icon leads: at a line end it would be left alone.
+                        ExternalIcon {}
+                        "{t.code_read_more}"
                         span { class: "sr-only", " {t.opens_in_browser}" }
                     }
                 }

@@ -42,7 +42,7 @@ pub fn stylesheet() -> &'static str {
 mod tests {
     use super::*;
 
-    /// docs/accessibility.md, "Text size": what scales with the phone's
+    /// docs/design.md, "Accessibility": what scales with the phone's
     /// text size is in rem; px only for hairlines, focus rings, shadows,
     /// corner radii and touch-target minimums.
     #[test]
