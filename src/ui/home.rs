@@ -72,7 +72,7 @@ pub fn HomeScreen() -> Element {
                     r#type: "button",
                     disabled: busy,
                     aria_label: "{t.open_company_menu}: {name}, {company_name}",
-                    aria_haspopup: "menu",
+
                     onclick: move |_| app.send(Intent::OpenCompanyMenu),
                     span { class: "avatar", aria_hidden: "true", "{initials(&name)}" }
                     span { class: "account-text",
