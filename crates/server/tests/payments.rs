@@ -545,25 +545,47 @@ async fn parallel_confirmations_of_one_order_pay_once(f: &Fixture) {
         if a.status == 200 {
             paid += 1;
         } else {
-            // More than 5 in flight on one device: the extra ones are
-            // refused unchecked, like unlocks (docs/api.md, "Unlock").
-            assert!(
-                matches!(a.code(), ErrorCode::InvalidState | ErrorCode::DeviceRevoked),
-                "{}",
-                a.body
-            );
+            assert_eq!(a.code(), ErrorCode::InvalidState, "{}", a.body);
         }
     }
     assert_eq!(paid, 1);
+    // One check at a time per order: the others were refused unchecked.
+    assert_eq!(f.server.checks.signatures(), 1);
     let now_paid = ids(f, t, InvoiceStatus::Paid).await;
     assert_eq!(now_paid.len(), approved.len());
-    // Every signature checked was right: the device lives, its count is 0.
     assert_eq!(wrong_unlock(f, &p, 1).await, Some(4));
 }
 on_both!(
     parallel_confirmations_of_one_order_pay_once,
     parallel_confirmations_of_one_order_pay_once_on_sqlite,
     parallel_confirmations_of_one_order_pay_once_on_postgres
+);
+
+async fn a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds(f: &Fixture) {
+    let p = payer(f, MATTI).await;
+    let t = p.token();
+    let id = ids(f, t, InvoiceStatus::Approved).await[0];
+    let o = made(order(f, t, &[id]).await);
+    // A check whose request died, as it left the order.
+    let held = format!(
+        "UPDATE payments SET checking_until = {} WHERE id = '{}'",
+        f.clock.now().timestamp() + 30,
+        o.payment_id
+    );
+    heeros_server::db::execute(&f.server.db, &held)
+        .await
+        .unwrap();
+    let signature = sign(&p.key, &o);
+    let a = confirm(f, t, &o.payment_id, &signature).await;
+    assert_eq!(a.code(), ErrorCode::InvalidState);
+    assert_eq!(f.server.checks.signatures(), 0);
+    f.advance(Duration::seconds(30));
+    confirmed(confirm(f, t, &o.payment_id, &signature).await);
+}
+on_both!(
+    a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds,
+    a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds_on_sqlite,
+    a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds_on_postgres
 );
 
 async fn parallel_orders_over_one_invoice_make_exactly_one_order(f: &Fixture) {
