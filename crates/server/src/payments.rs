@@ -23,8 +23,13 @@ use crate::auth::{Auth, Caller, PinProof};
 use crate::db::payments::{ItemRow, NewPayment, PaymentRow};
 use crate::db::{self, invoices::date};
 use crate::error::Rejection;
-use crate::invoices::invoice;
+use crate::invoices::{invoice, Acting};
 use crate::{audit, secrets};
+
+/// How long one confirmation's check holds its order (seconds): parallel
+/// confirmations of one order are refused meanwhile, so never more than
+/// one of them counts a PIN attempt. A request that died lets go then.
+pub const CHECK_HOLD_S: i64 = 30;
 
 /// A payment public key from the wire: base64url of 32 bytes that are a
 /// point of the curve and not one of small order (a weak key would verify
@@ -242,11 +247,12 @@ impl Auth {
 
     /// `POST /v1/payments/{id}/confirm`. Refused unchecked (and not
     /// counted): another's or unknown order (`not_found`); confirmed,
-    /// expired, an invoice changed since, or no payment key
-    /// (`invalid_state`). Then one PIN attempt on the device: the signature
-    /// over the stored order's lines, verified strictly. Right: the order
-    /// is confirmed and its invoices paid in one transaction, only while
-    /// it is open and all its invoices stand as signed.
+    /// expired, an invoice changed since, no payment key, or another
+    /// confirmation of it being checked (`invalid_state`). Then one PIN
+    /// attempt on the device: the signature over the stored order's
+    /// lines, verified strictly. Right: the order is confirmed and its
+    /// invoices paid in one transaction, only while it is open and all its
+    /// invoices stand as signed.
     pub async fn confirm_payment(
         &self,
         caller: &Caller,
@@ -260,7 +266,6 @@ impl Auth {
             .stored_order_of(caller, payment_id, acting.company.id)
             .await?
             .ok_or(Rejection::NotFound)?;
-        let now_s = now.timestamp();
         if confirmed_at.is_some() {
             return Err(refused(caller, payment_id, "already_confirmed"));
         }
@@ -277,12 +282,39 @@ impl Auth {
         };
         let key = parse_public_key(&key)
             .map_err(|_| Rejection::Internal("stored payment key unreadable".into()))?;
-        let lines = signed_lines(&order);
+        let now_s = now.timestamp();
+        let until = now_s + CHECK_HOLD_S;
+        if !db::payments::hold_for_check(&self.db.pool, payment_id, now_s, until).await? {
+            return Err(refused(caller, payment_id, "being_confirmed"));
+        }
+        let verify = |signed: &[u8]| key.verify_strict(signed, &signature).is_ok();
+        let outcome = self
+            .check_and_pay(caller, &acting, &order, verify, now)
+            .await;
+        db::payments::release_check(&self.db.pool, payment_id).await?;
+        outcome
+    }
+
+    /// The counted part of a confirmation (the order held for it): one PIN
+    /// attempt, whose check is `verify` over the order's signed lines; when
+    /// right, the count settled, then the order confirmed and its invoices
+    /// paid in one transaction.
+    async fn check_and_pay(
+        &self,
+        caller: &Caller,
+        acting: &Acting,
+        order: &PaymentOrder,
+        verify: impl FnOnce(&[u8]) -> bool,
+        now: DateTime<Utc>,
+    ) -> Result<PaymentConfirmed, Rejection> {
+        let payment_id = order.payment_id.as_str();
+        let lines = signed_lines(order);
         let slot = self
             .pin_attempt(&caller.device_id, PinProof::PaymentSignature, now, |_| {
-                key.verify_strict(lines.as_bytes(), &signature).is_ok()
+                verify(lines.as_bytes())
             })
             .await?;
+        let now_s = now.timestamp();
         if !db::devices::settle_unlock(&self.db.pool, &caller.device_id, slot.failed_unlocks, now_s)
             .await?
         {

@@ -164,6 +164,37 @@ pub async fn confirm(
     Ok(done.rows_affected() == 1)
 }
 
+/// Holds an open order for one confirmation's check until `until`: only
+/// while no other check holds it. One statement: of parallel
+/// confirmations of one order one is checked, the others are refused
+/// unchecked. False when it is held, confirmed or gone.
+pub async fn hold_for_check(
+    e: impl Conn<'_>,
+    payment_id: &str,
+    now: i64,
+    until: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE payments SET checking_until = $3 WHERE id = $1 AND confirmed_at IS NULL \
+         AND (checking_until IS NULL OR checking_until <= $2)",
+    )
+    .bind(payment_id)
+    .bind(now)
+    .bind(until)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a confirmation's hold on an order.
+pub async fn release_check(e: impl Conn<'_>, payment_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET checking_until = NULL WHERE id = $1")
+        .bind(payment_id)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
 /// Deletes orders never confirmed that expired before `before`; their
 /// invoices are freed by the foreign key (ON DELETE SET NULL) and their
 /// items go with them.
