@@ -123,7 +123,7 @@ async fn main() {
             let storm = storm::run(&server.base_url, cores * 4, args.seconds).await;
             drop(server);
             let ratio = storm.logins_per_s / floor;
-            let at = format!("hashing threads at nice {nice}");
+            let at = format!("hashing threads at nice +{nice} (relative to the server)");
             let mark = |met: bool| if reference { None } else { Some(met) };
             row_or_reference(
                 &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),

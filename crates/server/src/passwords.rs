@@ -42,10 +42,11 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     }
 }
 
-/// The nice value of the hashing threads (default [`DEFAULT_HASH_NICE`];
-/// 0 runs them at the async workers' priority).
+/// How much higher the hashing threads' nice value is than the process's
+/// (default [`DEFAULT_HASH_NICE`]; 0 runs them at the async workers'
+/// priority).
 pub const HASH_NICE_ENV: &str = "HEEROS_HASH_NICE";
-/// Nice 10: when an async worker and a hashing thread both want a core,
+/// Nice +10: when an async worker and a hashing thread both want a core,
 /// the worker gets about nine tenths of it, and it preempts the hash on
 /// waking; alone, the hash gets the whole core.
 pub const DEFAULT_HASH_NICE: i32 = 10;
@@ -96,16 +97,18 @@ impl HashPool {
     }
 }
 
-/// Sets the calling thread's nice value (Linux: per thread); elsewhere,
-/// or when refused, the thread keeps its priority.
+/// Raises the calling thread's nice value by `nice` above the process's
+/// own (Linux: per thread); elsewhere, or when refused, the thread keeps
+/// its priority.
 fn lower_own_priority(nice: i32) {
     #[cfg(target_os = "linux")]
     if nice != 0 {
-        // SAFETY: gettid and setpriority take no pointers; they only read
-        // and change this thread's scheduling value.
+        // SAFETY: gettid, getpriority and setpriority take no pointers;
+        // they only read and change this thread's scheduling value.
         let done = unsafe {
-            let tid = libc::gettid();
-            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice)
+            let tid = libc::gettid() as libc::id_t;
+            let own = libc::getpriority(libc::PRIO_PROCESS, tid);
+            libc::setpriority(libc::PRIO_PROCESS, tid, (own + nice).min(19))
         };
         if done != 0 {
             tracing::warn!(nice, "could not lower the hashing thread's priority");
