@@ -48,7 +48,9 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
 pub const HASH_NICE_ENV: &str = "HEEROS_HASH_NICE";
 /// Nice +10: when an async worker and a hashing thread both want a core,
 /// the worker gets about nine tenths of it, and it preempts the hash on
-/// waking; alone, the hash gets the whole core.
+/// waking; alone, the hash gets the whole core. Beside other busy
+/// processes of normal priority it gets as little: where the server shares
+/// its cores with such work, set the variable to 0 or a smaller value.
 pub const DEFAULT_HASH_NICE: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
