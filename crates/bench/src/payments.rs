@@ -298,7 +298,7 @@ impl Run {
             other => return Err(format!("order: {}", code_of(&other))),
         };
         let signature = b64(&p.key.sign(signed_lines(&order).as_bytes()).to_bytes());
-        let ends = if i % DUPLICATE_EVERY == 0 {
+        let ends = if i.is_multiple_of(DUPLICATE_EVERY) {
             let (a, b) = tokio::join!(
                 self.confirm(i, 5, p, &order, &signature, id),
                 self.confirm(i, 6, p, &order, &signature, id)
