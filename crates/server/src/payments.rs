@@ -192,12 +192,33 @@ impl Auth {
             claimed.insert(id, item);
         }
         let mut total_cents = 0;
+        let mut items = Vec::with_capacity(req.invoice_ids.len());
         for (item_no, id) in (0..).zip(&req.invoice_ids) {
-            let item = &claimed[id];
+            let item = claimed.remove(id).ok_or_else(|| {
+                Rejection::Internal("a claimed invoice is missing from the order".into())
+            })?;
             total_cents += item.amount_cents;
-            db::payments::insert_item(&mut tx, &payment_id, item_no, item).await?;
+            db::payments::insert_item(&mut tx, &payment_id, item_no, &item).await?;
+            items.push(item);
         }
         db::payments::set_total(&mut tx, &payment_id, total_cents).await?;
+        // The answer is the order exactly as just stored (the values the
+        // statements above wrote), not read back: nothing after the commit
+        // can fail, so a made order is not answered 503 (docs/api.md:
+        // a retry would find its invoices held by it until it expires).
+        let order = stored_order(
+            &PaymentRow {
+                id: payment_id.clone(),
+                business_id: acting.company.business_id.clone(),
+                company_name: acting.company.name.clone(),
+                total_cents,
+                currency: db::payments::CURRENCY.to_owned(),
+                nonce: nonce.clone(),
+                expires_at: expires_at.timestamp(),
+                confirmed_at: None,
+            },
+            &items,
+        )?;
         tx.commit().await?;
         tracing::info!(
             target: "heeros::security",
@@ -210,10 +231,7 @@ impl Auth {
             total_cents,
             "payment order made"
         );
-        self.stored_order_of(caller, &payment_id, company_id)
-            .await?
-            .map(|(order, _)| order)
-            .ok_or_else(|| Rejection::Internal("a new payment order is gone".into()))
+        Ok(order)
     }
 
     /// Why an invoice could not be claimed: not one of the company's
@@ -291,7 +309,27 @@ impl Auth {
         let outcome = self
             .check_and_pay(caller, &acting, &order, verify, now)
             .await;
-        db::payments::release_check(&self.db.pool, payment_id).await?;
+        let released = db::payments::release_check(&self.db.pool, payment_id, until).await;
+        if released.is_err() && outcome.is_err() {
+            // The database went away during the check: let go as soon as
+            // it is back rather than after the whole hold, so a retried
+            // confirmation is checked then (docs/api.md). A confirmed
+            // order needs no release: it is never held again.
+            let (pool, payment_id) = (self.db.pool.clone(), payment_id.to_owned());
+            tokio::spawn(async move {
+                let deadline = tokio::time::Instant::now()
+                    + std::time::Duration::from_secs(CHECK_HOLD_S as u64);
+                while tokio::time::Instant::now() < deadline {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    if db::payments::release_check(&pool, &payment_id, until)
+                        .await
+                        .is_ok()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
         outcome
     }
 
