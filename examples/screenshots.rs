@@ -1,5 +1,6 @@
 //! Regenerates docs/screenshots/<W>x<H>/*.png: every screen and state worth
-//! showing, in English, from the real window under Xvfb (xdotool clicks and
+//! showing, in English (a few in Finnish and Swedish, `-fi`, `-sv`), from
+//! the real window under Xvfb (xdotool clicks and
 //! keys, like tests/window_journey.rs), against a real server started here
 //! with the demo data, and the real Secret Service.
 //!
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use heeros_mobile::app_config::{parse_window_size, DEFAULT_WINDOW_SIZE};
+use heeros_mobile::i18n::SV;
+use heeros_mobile::lang::Lang;
 use heeros_mobile::session::Vault;
 use heeros_mobile::ui::probe::ENV_TEST_PROBE;
 use heeros_server::demo;
@@ -21,6 +24,8 @@ use heeros_testkit::xwindow::{pause_ms, skip_reason, App, Target};
 /// Maija (with an authenticator) goes through every screen; Matti is the
 /// one who types a wrong password.
 const MATTI: &str = "Matti Virtanen";
+/// Liisa (three companies) uses the app in Swedish.
+const LIISA: &str = "Liisa Korhonen";
 const PIN: &str = "2580";
 const ACCOUNT: Target = Target::Css(".account-button");
 const PAD: Target = Target::Id("pin-pad");
@@ -108,6 +113,7 @@ fn take_all(size: (u32, u32), out: &Path) {
     app.shot("login");
     app.click_on(Target::Css("button[lang=fi]"));
     app.wait_for(Target::Css("button[lang=fi][aria-pressed=true]"), wait);
+    pause_ms(300);
     app.shot("login-fi");
     app.click_on(Target::Css("button[lang=en]"));
     app.wait_for(Target::Css("button[lang=en][aria-pressed=true]"), wait);
@@ -218,34 +224,66 @@ fn take_all(size: (u32, u32), out: &Path) {
     app.shot("login-logged-out");
     app.kill();
 
+    // A phone in another language (its own data and secure-store entries):
+    // after `before_login` on the intro and Login, `user` logs in, sets the
+    // PIN and is on Home; the app and its entries are handed back.
+    let phone_in = |lang: Lang, before_login: &dyn Fn(&App), user: &str| {
+        let own_service = format!("{service}.{}", lang.code());
+        let own_data = format!("{data_dir}-{}", lang.code());
+        let locale = format!("{}_FI.UTF-8", lang.code());
+        let app = launch_with(
+            &world.base_url,
+            &[
+                ("HEEROS_VAULT_SERVICE", own_service.as_str()),
+                ("HEEROS_DATA_DIR", own_data.as_str()),
+                ("LANGUAGE", lang.code()),
+                ("LANG", locale.as_str()),
+            ],
+        );
+        let t = lang.texts();
+        app.wait_for(Target::Text(t.skip), wait);
+        before_login(&app);
+        app.click_on(Target::Text(t.skip));
+        app.wait_for(Target::Id("username"), wait);
+        before_login(&app);
+        log_in(&app, user, demo::DEMO_PASSWORD);
+        app.wait_for(PAD, wait);
+        app.type_fast(PIN);
+        app.enter();
+        app.wait_for(Target::Text(t.pin_again_title), wait);
+        pause_ms(500);
+        app.type_fast(PIN);
+        app.enter();
+        app.wait_for(ACCOUNT, wait);
+        app.wait_for(Target::Css("section[aria-labelledby=to-approve]"), wait);
+        (app, own_service)
+    };
+    let wipe = |service: &str| {
+        if let Ok(vault) = Vault::platform().map(|v| v.with_service(service)) {
+            let _ = vault.wipe_everything();
+        }
+    };
+
     // A phone in Finnish: Matti logs in and pays.
-    let fi_service = format!("{service}.fi");
-    let fi_data = format!("{data_dir}-fi");
-    let app = launch_with(
-        &world.base_url,
-        &[
-            ("HEEROS_VAULT_SERVICE", fi_service.as_str()),
-            ("HEEROS_DATA_DIR", fi_data.as_str()),
-            ("LANGUAGE", "fi"),
-            ("LANG", "fi_FI.UTF-8"),
-        ],
-    );
-    app.click_on(Target::Text("Ohita"));
-    log_in(&app, MATTI, demo::DEMO_PASSWORD);
-    app.wait_for(PAD, wait);
-    app.type_fast(PIN);
-    app.enter();
-    app.wait_for(Target::Css(".pin-pad-label"), wait);
-    pause_ms(500);
-    app.type_fast(PIN);
-    app.enter();
-    app.wait_for(ACCOUNT, wait);
+    let (app, fi_service) = phone_in(Lang::Fi, &|_| {}, MATTI);
     app.shot("home-fi");
     invoice_shots(&app, "-fi");
     app.kill();
-    if let Ok(fi_vault) = Vault::platform().map(|v| v.with_service(&fi_service)) {
-        let _ = fi_vault.wipe_everything();
-    }
+    wipe(&fi_service);
+
+    // A phone in Swedish: the intro and Login, Liisa's Home, the company menu.
+    let first_screens = |app: &App| {
+        pause_ms(300);
+        let on_login = app.find(Target::Id("username")).is_some();
+        app.shot(if on_login { "login-sv" } else { "intro-1-sv" });
+    };
+    let (app, sv_service) = phone_in(Lang::Sv, &first_screens, LIISA);
+    app.shot("home-sv");
+    app.click_on(ACCOUNT);
+    app.wait_for(Target::Text(SV.go_back), wait);
+    app.shot("company-menu-sv");
+    app.kill();
+    wipe(&sv_service);
 
     // Dark mode (GTK's dark theme sets prefers-color-scheme: dark).
     let app = launch_with(&world.base_url, &[("GTK_THEME", "Adwaita:dark")]);
@@ -267,16 +305,15 @@ fn invoice_shots(app: &App, suffix: &str) {
     app.shot(&format!("invoice{suffix}"));
     app.click_on(Target::Id("approve"));
     app.wait_for(ACCOUNT, wait);
+    // Two when there are two (the users share Heeros Demo Oy, so a later
+    // phone may find fewer left to pay).
     for n in 1..=2 {
-        app.click_on(Target::Css(&format!(
-            "section[aria-labelledby=to-pay] li:nth-child({n}) input.invoice-pick"
-        )));
-        app.wait_for(
-            Target::Css(&format!(
-                "section[aria-labelledby=to-pay] li:nth-child({n}) input.invoice-pick:checked"
-            )),
-            wait,
-        );
+        let pick = format!("section[aria-labelledby=to-pay] li:nth-child({n}) input.invoice-pick");
+        if app.find(Target::Css(&pick)).is_none() {
+            break;
+        }
+        app.click_on(Target::Css(&pick));
+        app.wait_for(Target::Css(&format!("{pick}:checked")), wait);
     }
     app.shot(&format!("home-picked{suffix}"));
     app.click_on(Target::Id("pay"));

@@ -143,7 +143,7 @@ if NSC in parsed:
 LOC = "mobile/android/res/xml/locales_config.xml"
 if LOC in parsed:
     names = sorted(l.get(A + "name") for l in parsed[LOC].getroot().findall("locale"))
-    check(names == ["en", "fi"], "locales_config.xml: en and fi (src/i18n.rs)", f"got {names}")
+    check(names == ["en", "fi", "sv"], "locales_config.xml: en, fi and sv (src/lang.rs)", f"got {names}")
 else:
     fail(f"{LOC} exists and is well-formed")
 DER = "mobile/android/res/xml/data_extraction_rules.xml"
@@ -208,7 +208,7 @@ for needle, what in [
     ("CFBundleSupportedPlatforms -xml \"<array><string>$platform</string></array>\"", "sets CFBundleSupportedPlatforms"),
     ("iphoneos) platform=iPhoneOS", "uses iPhoneOS for device builds"),
     ("mobile/ios/PrivacyInfo.xcprivacy\" \"$APP/PrivacyInfo.xcprivacy\"", "copies PrivacyInfo.xcprivacy into the app"),
-    ("CFBundleLocalizations -xml '<array><string>en</string><string>fi</string></array>'", "declares the languages en, fi"),
+    ("CFBundleLocalizations -xml '<array><string>en</string><string>fi</string><string>sv</string></array>'", "declares the languages en, fi, sv"),
 ]:
     check(needle in info_plist_sh, f"mobile/ios/info-plist.sh {what}")
 finish_ios = read("mobile/ios/finish.sh")
@@ -296,9 +296,9 @@ if wf:
     journey = read("mobile/android/emulator-journey.sh")
     for text in ["Purchase invoices in your pocket", "Skip", "Login to Heeros Mobile", "Define your PIN code", "Welcome, Matti"]:
         check(f'"{text}"' in journey, f"emulator-journey.sh expects '{text}'")
-    i18n = read("src/i18n.rs")
-    for text in ["Purchase invoices in your pocket", "Login to Heeros Mobile", "Define your PIN code", "Welcome, {n}", "\"Skip\""]:
-        check(text in i18n, f"src/i18n.rs still says {text} (what the journey waits for)")
+    i18n = read("src/i18n/en.rs")
+    for text in ["Purchase invoices in your pocket", "Login to Heeros Mobile", "Define your PIN code", "Welcome, {name}", "\"Skip\""]:
+        check(text in i18n, f"src/i18n/en.rs still says {text} (what the journey waits for)")
 
 took = time.monotonic() - started
 if failures:

@@ -2,8 +2,9 @@
 # The one command that runs every test: installs what is missing, starts
 # PostgreSQL, checks formatting, the phone packages' static rules and lints,
 # runs the whole workspace's tests under a D-Bus session with gnome-keyring
-# and a virtual display, and checks that the app compiles for Android and
-# iOS. Prints how long each stage took.
+# and a virtual display, audits every screen's accessibility (axe-core in
+# chromium), and checks that the app compiles for Android and iOS. Prints
+# how long each stage took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -33,6 +34,10 @@ stage "clippy (-D warnings) while building every target"
 stage "cargo test (PostgreSQL at $HEEROS_TEST_POSTGRES_URL, gnome-keyring, Xvfb)"
 dbus-run-session -- bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1000x24" \
   "${lint[@]}" cargo test --workspace
+stage "accessibility audit (every screen, en/fi/sv, light and dark, WCAG 2.2 A/AA, 200 % text)"
+a11y_dir="${CARGO_TARGET_DIR:-target}/a11y"
+"${lint[@]}" cargo run --quiet --example a11y_pages -- "$a11y_dir/pages"
+node scripts/a11y/audit.mjs "$a11y_dir/pages"
 stage "mobile compile checks"
 bash scripts/mobile-check.sh
 stage "done"

@@ -1,6 +1,6 @@
 //! Start-up configuration (UI-free): where the app keeps its data, which
-//! server it talks to, the desktop window's size, and the session store
-//! built from them. Without a configured server the embedded demo server
+//! server it talks to, the desktop window's size, the help page, and the
+//! session store built from them. Without a configured server the embedded demo server
 //! starts (`demo`, desktop only).
 
 use std::path::PathBuf;
@@ -24,6 +24,14 @@ pub const ENV_WINDOW_SIZE: &str = "HEEROS_WINDOW_SIZE";
 pub const DEFAULT_WINDOW_SIZE: (u32, u32) = (390, 844);
 /// The smallest window the desktop app opens or resizes to.
 pub const MIN_WINDOW_SIZE: (u32, u32) = (320, 480);
+/// Env var: the help page on two-factor authentication that the code
+/// screen's "Read more" opens in the system browser. Read at run time
+/// (desktop) and at build time (phones: `HEEROS_HELP_URL=… dx bundle`).
+pub const ENV_HELP_URL: &str = "HEEROS_HELP_URL";
+/// The help page unless configured: the Heeros Help Center's "Heeros
+/// Mobile - login" article, which has the two-factor section.
+pub const DEFAULT_HELP_URL: &str =
+    "https://helpcenter.heeros.com/hc/en-us/articles/4402551837074-Heeros-Mobile-login";
 
 /// Why the app could not start. Shown on a screen of its own, never a panic.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +72,30 @@ pub fn configured_api_url() -> Option<String> {
         .or_else(|| crate::platform::build_time_api_url().map(str::to_owned))
 }
 
+/// The help page on two-factor authentication: `HEEROS_HELP_URL` at run
+/// time, else as it was at build time, else [`DEFAULT_HELP_URL`].
+pub fn help_url() -> String {
+    help_url_from(
+        std::env::var(ENV_HELP_URL).ok().as_deref(),
+        option_env!("HEEROS_HELP_URL"),
+    )
+}
+
+/// [`help_url`] with its inputs injected: the first of them that is an
+/// `http(s)` URL (a blank or malformed one is passed over).
+pub fn help_url_from(run_time: Option<&str>, build_time: Option<&str>) -> String {
+    [run_time, build_time]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|candidate| {
+            url::Url::parse(candidate)
+                .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.has_host())
+        })
+        .unwrap_or(DEFAULT_HELP_URL)
+        .to_owned()
+}
+
 /// The desktop window's inner size: `HEEROS_WINDOW_SIZE`, else 390×844. A
 /// value that does not parse (or is below 320×480) is reported on stderr and
 /// the default is used.
@@ -93,8 +125,9 @@ pub fn parse_window_size(text: &str) -> Option<(u32, u32)> {
     (fits(width, MIN_WINDOW_SIZE.0) && fits(height, MIN_WINDOW_SIZE.1)).then_some((width, height))
 }
 
-/// Until the user picks a language on the Login screen, the app follows the
-/// device language: saved into the preferences on first start.
+/// Until the user picks a language (intro, Login, the company menu), the
+/// app follows the device language: saved into the preferences on first
+/// start.
 pub fn adopt_device_language(vault: &Vault, device: Lang) -> Result<(), VaultError> {
     let mut prefs = vault.load_preferences()?;
     if prefs.language.is_none() {
@@ -138,6 +171,44 @@ mod tests {
         // A choice already made (here: Finnish) is not overwritten.
         adopt_device_language(&vault, Lang::En).unwrap();
         assert_eq!(vault.load_preferences().unwrap().language, Some(Lang::Fi));
+    }
+
+    #[test]
+    fn the_first_start_follows_the_os_language() {
+        use crate::i18n::device_language_from;
+        for (os, want) in [
+            (&["fi-FI"][..], Lang::Fi),
+            (&["sv-FI"][..], Lang::Sv),
+            (&["en-US"][..], Lang::En),
+            (&["de-DE"][..], Lang::En),
+            (&[][..], Lang::En),
+        ] {
+            let vault = Vault::in_memory();
+            let os = os.iter().map(|l| l.to_string());
+            adopt_device_language(&vault, device_language_from(os)).unwrap();
+            assert_eq!(vault.load_preferences().unwrap().language, Some(want));
+        }
+    }
+
+    #[test]
+    fn the_help_page_is_configurable_and_has_a_default() {
+        let custom = "https://help.example.fi/2fa";
+        assert_eq!(help_url_from(Some(custom), None), custom);
+        assert_eq!(help_url_from(None, Some(custom)), custom);
+        assert_eq!(
+            help_url_from(Some(" https://a.example/x "), Some(custom)),
+            "https://a.example/x"
+        );
+        for bad in [
+            "",
+            "  ",
+            "not a url",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+        ] {
+            assert_eq!(help_url_from(Some(bad), None), DEFAULT_HELP_URL, "{bad}");
+        }
+        assert_eq!(help_url_from(None, None), DEFAULT_HELP_URL);
     }
 
     #[test]

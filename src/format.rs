@@ -14,6 +14,7 @@ fn number_locale(lang: Lang) -> &'static Locale {
     match lang {
         Lang::En => &Locale::en,
         Lang::Fi => &Locale::fi,
+        Lang::Sv => &Locale::sv,
     }
 }
 
@@ -21,6 +22,7 @@ fn date_locale(lang: Lang) -> chrono::Locale {
     match lang {
         Lang::En => chrono::Locale::en_GB,
         Lang::Fi => chrono::Locale::fi_FI,
+        Lang::Sv => chrono::Locale::sv_FI,
     }
 }
 
@@ -32,8 +34,8 @@ fn currency_sign(currency: &str) -> &str {
     }
 }
 
-/// Cents as an amount: fi "1 234,56 €", en "€1,234.56" (the space in
-/// Finnish is a no-break space, so the amount never wraps).
+/// Cents as an amount: fi and sv "1 234,56 €", en "€1,234.56" (the spaces
+/// in Finnish and Swedish are no-break spaces, so the amount never wraps).
 pub fn money(lang: Lang, cents: i64, currency: &str) -> String {
     let locale = number_locale(lang);
     let sign = if cents < 0 { locale.minus_sign() } else { "" };
@@ -44,13 +46,13 @@ pub fn money(lang: Lang, cents: i64, currency: &str) -> String {
         locale.decimal(),
         cents % 100
     );
-    lang.texts()
-        .money
-        .replace("{amount}", &number)
-        .replace("{currency}", currency_sign(currency))
+    crate::i18n::fill_named(
+        lang.texts().money,
+        &[("amount", &number), ("currency", &currency_sign(currency))],
+    )
 }
 
-/// A due date: fi "1.12.2026", en "1 Dec 2026".
+/// A due date: fi and sv "1.12.2026", en "1 Dec 2026".
 pub fn date(lang: Lang, day: NaiveDate) -> String {
     day.format_localized(lang.texts().date_pattern, date_locale(lang))
         .to_string()
@@ -76,6 +78,9 @@ mod tests {
             (Lang::Fi, 123456, "1\u{a0}234,56\u{a0}€"),
             (Lang::En, 123456, "€1,234.56"),
             (Lang::Fi, 5, "0,05\u{a0}€"),
+            (Lang::Sv, 123456, "1\u{a0}234,56\u{a0}€"),
+            (Lang::Sv, 100_000_000, "1\u{a0}000\u{a0}000,00\u{a0}€"),
+            (Lang::Sv, -250, "\u{2212}2,50\u{a0}€"),
             (Lang::En, 100_000_000, "€1,000,000.00"),
             (Lang::En, -250, "€-2.50"),
         ] {
@@ -89,6 +94,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(date(Lang::Fi, day), "1.12.2026");
         assert_eq!(date(Lang::En, day), "1 Dec 2026");
+        assert_eq!(date(Lang::Sv, day), "1.12.2026");
     }
 
     #[test]

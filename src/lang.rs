@@ -3,28 +3,40 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A supported UI language; stored in preferences by its code ("en", "fi").
+/// A supported UI language; stored in preferences by its code ("en", "fi",
+/// "sv").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     En,
     Fi,
+    Sv,
 }
 
 impl Lang {
     /// Every language, in the order the switch shows them.
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fi];
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Fi, Lang::Sv];
 
-    /// The language code ("en", "fi").
+    /// The language code ("en", "fi", "sv").
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Fi => "fi",
+            Lang::Sv => "sv",
         }
     }
 
-    /// Reads a language code or a locale ("fi", "fi_FI.UTF-8", "fi-FI");
+    /// The language's name in itself, as a language choice shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fi => "Suomi",
+            Lang::Sv => "Svenska",
+        }
+    }
+
+    /// Reads a language code or a locale ("fi", "fi_FI.UTF-8", "sv-FI");
     /// `None` for a language the app has no texts for.
     pub fn parse(locale: &str) -> Option<Lang> {
         let code = locale
@@ -54,7 +66,9 @@ mod tests {
             ("FI-fi", Some(Lang::Fi)),
             ("en_GB.UTF-8", Some(Lang::En)),
             ("C.UTF-8", None),
-            ("sv_FI", None),
+            ("sv_FI", Some(Lang::Sv)),
+            ("sv-SE", Some(Lang::Sv)),
+            ("de-DE", None),
             ("", None),
         ] {
             assert_eq!(Lang::parse(locale), lang, "{locale}");

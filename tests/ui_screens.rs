@@ -5,12 +5,12 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use dioxus::prelude::*;
 use heeros_api::{
-    Account, Company, Invoice, InvoiceStatus, OrderCompany, PaymentConfirmed, PaymentItem,
-    PaymentOrder, User,
+    Invoice, InvoiceStatus, OrderCompany, PaymentConfirmed, PaymentItem, PaymentOrder,
 };
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::{Notice, Phase, PinProblem, SessionError, Snapshot};
 use heeros_mobile::ui::{provide_app_state, CurrentScreen, StartupFailedScreen, StartupFailure};
+use heeros_testkit::fixtures::maija_account;
 
 /// The app's own routing (the screen of the snapshot's phase), rendered
 /// for the snapshot in the root context.
@@ -40,27 +40,9 @@ fn snap(phase: Phase, language: Lang) -> Snapshot {
 }
 
 fn logged_in(phase: Phase, language: Lang) -> Snapshot {
+    let expires = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
     Snapshot {
-        account: Some(Account {
-            user: User {
-                id: 1,
-                display_name: "Maija Meikäläinen".into(),
-            },
-            companies: vec![
-                Company {
-                    id: 10,
-                    name: "Heeros Demo Oy".into(),
-                    business_id: "1234567-8".into(),
-                },
-                Company {
-                    id: 11,
-                    name: "Meikäläinen Consulting Oy".into(),
-                    business_id: "2345678-9".into(),
-                },
-            ],
-            current_company_id: 11,
-            login_expires_at: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
-        }),
+        account: Some(maija_account(expires)),
         ..snap(phase, language)
     }
 }
@@ -246,7 +228,7 @@ fn login_errors_are_plain_words() {
 fn login_in_finnish() {
     let html = render(snap(Phase::Login, Lang::Fi));
     let t = text(&html);
-    assert!(t.contains("Kirjaudu Heeros Mobileen"));
+    assert!(t.contains("Kirjaudu Heeros Mobiiliin"));
     assert!(t.contains("Käyttäjätunnus"));
     assert!(t.contains("Salasana"));
     assert!(tag_with_id(&html, "username").contains("placeholder=\"Etunimi Sukunimi\""));
@@ -758,4 +740,110 @@ fn no_secure_storage_is_a_clear_screen_not_a_panic() {
     assert!(t.contains("Heeros Mobile cannot start"));
     assert!(t.contains("secure storage"));
     assert!(t.contains("org.freedesktop.secrets not provided"));
+}
+
+// ---- Languages and accessible names -----------------------------------------
+
+#[test]
+fn the_language_is_switchable_on_the_first_intro_step_and_login() {
+    for phase in [Phase::Intro { step: 0 }, Phase::Login] {
+        let html = render(snap(phase, Lang::Sv));
+        for (code, name) in [("en", "English"), ("fi", "Suomi"), ("sv", "Svenska")] {
+            let pill = &html[html.find(&format!("lang=\"{code}\"")).expect(code)..];
+            let pill = &pill[..pill.find("</button>").unwrap()];
+            assert!(pill.contains(code.to_uppercase().as_str()), "{pill}");
+            assert!(pill.contains(name), "the pill says its language: {pill}");
+        }
+        let sv = &html[html.find("lang=\"sv\"").unwrap()..];
+        assert!(sv[..sv.find('>').unwrap()].contains("aria-pressed=\"true\""));
+        assert_eq!(
+            html.matches("aria-pressed=\"true\"").count(),
+            1,
+            "{phase:?}"
+        );
+    }
+    let later = render(snap(Phase::Intro { step: 1 }, Lang::En));
+    assert!(!later.contains("lang-switch"), "only the first step");
+}
+
+#[test]
+fn the_company_menu_has_the_language_choice() {
+    let html = render(logged_in(Phase::CompanyMenu, Lang::Sv));
+    let choice = &html[html.find("id=\"language\"").expect("the language fieldset")..];
+    let choice = &choice[..choice.find("</fieldset>").unwrap()];
+    assert!(text(choice).contains("Språk"));
+    for name in ["English", "Suomi", "Svenska"] {
+        assert!(choice.contains(name), "{name}");
+    }
+    assert_eq!(choice.matches("checked").count(), 1, "{choice}");
+    let checked = &choice[..choice.find("checked").unwrap()];
+    assert!(checked.rfind("value=\"sv\"") > checked.rfind("value=\"fi\""));
+}
+
+#[test]
+fn every_screen_in_swedish() {
+    let intro = text(&render(snap(Phase::Intro { step: 0 }, Lang::Sv)));
+    assert!(intro.contains("Hoppa över") && intro.contains("Nästa"));
+    let login = render(snap(Phase::Login, Lang::Sv));
+    assert!(text(&login).contains("Logga in i Heeros Mobile"));
+    assert!(tag_with_id(&login, "username").contains("placeholder=\"Förnamn Efternamn\""));
+    let code = text(&render(failed(
+        snap(Phase::Code, Lang::Sv),
+        SessionError::CodeInvalid { attempts_left: 1 },
+    )));
+    assert!(code.contains("Du har ett försök kvar"), "{code}");
+    let home = text(&render(logged_in(Phase::Home, Lang::Sv)));
+    assert!(home.contains("Välkommen, Maija"));
+    assert!(home.contains("1.3.2026"), "{home}");
+    assert!(home.contains("Inköpsfakturor"));
+    let menu = text(&render(logged_in(Phase::CompanyMenu, Lang::Sv)));
+    assert!(menu.contains("Logga ut") && menu.contains("Tillbaka"));
+    let unlock = text(&render(logged_in(Phase::Unlock, Lang::Sv)));
+    assert!(unlock.contains("Hej, Maija Meikäläinen"), "{unlock}");
+}
+
+#[test]
+fn the_finnish_product_is_heeros_mobiili() {
+    for phase in [Phase::Login, Phase::Unlock, Phase::PinSetup, Phase::Code] {
+        let html = render(logged_in(phase, Lang::Fi));
+        assert!(!text(&html).contains("Heeros Mobile"), "{phase:?}");
+    }
+    assert!(text(&render(snap(Phase::Login, Lang::Fi))).contains("Heeros Mobiili"));
+}
+
+#[test]
+fn the_home_header_opens_a_screen_not_a_menu() {
+    let html = render(logged_in(Phase::Home, Lang::En));
+    assert!(!html.contains("aria-haspopup"), "no popup menu here");
+}
+
+#[test]
+fn the_password_toggle_is_named_show_password() {
+    let html = render(snap(Phase::Login, Lang::En));
+    let toggle = tag_with_id(&html, "password-toggle");
+    assert!(toggle.contains("aria-label=\"Show password\""), "{toggle}");
+    assert!(toggle.contains("aria-controls=\"password\""), "{toggle}");
+    let fi = render(snap(Phase::Login, Lang::Fi));
+    assert!(tag_with_id(&fi, "password-toggle").contains("aria-label=\"Näytä salasana\""));
+}
+
+#[test]
+fn the_code_screen_links_to_the_help_page() {
+    let html = render(snap(Phase::Code, Lang::En));
+    let link = tag_with_id(&html, "read-more");
+    assert!(
+        link.contains(&format!(
+            "href=\"{}\"",
+            heeros_mobile::app_config::help_url()
+        )),
+        "{link}"
+    );
+    let words = |html: &str| text(html).split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = words(&html);
+    assert!(t.contains("Read more about two-factor authentication"));
+    assert!(
+        t.contains("(opens in your browser)"),
+        "said to screen readers"
+    );
+    assert!(words(&render(snap(Phase::Code, Lang::Sv))).contains("Läs mer om tvåstegsverifiering"));
 }

@@ -1,7 +1,9 @@
 //! The whole journey in a real window under Xvfb, driven like a person with
 //! real X key and mouse events (xdotool), typing at full speed with a
-//! Finnish keymap: intro (Skip) → login as "Maija Meikäläinen" (a user with
-//! an authenticator) → authenticator code → PIN on the pad twice (typed,
+//! Finnish keymap: intro (Finnish and back on its first step, Skip) → login
+//! as "Maija Meikäläinen" (a user with an authenticator) → authenticator
+//! code ("Read more" opens the help page in the system browser) → PIN on
+//! the pad twice (typed,
 //! then tapped), Done → home → company menu, switch company, Go back → app
 //! killed → relaunch → unlock on the pad → home shows the chosen company →
 //! an invoice approved, two approved invoices picked and paid with the PIN
@@ -9,21 +11,28 @@
 //! "lock at once", window hidden (cover) and shown (Unlock) → Lock →
 //! Forgot PIN? cancelled → Log out with its confirmation → nothing of the
 //! user left in the real Secret Service → a second user, Forgot PIN
-//! confirmed → Login, nothing left.
+//! confirmed → Login, nothing left. Then once in Swedish: a phone set to
+//! Swedish starts in Swedish, a third user logs in, sets the PIN and
+//! reaches Home, and switches to English in the company menu.
 //!
 //! What is clicked is found by id, selector or visible text through the
 //! app's test probe, never by pixel position, so a font or stylesheet
-//! change cannot break it. The code, PIN-setup and unlock screens are typed
-//! into without a click: their first field has the focus. Every step is
+//! change cannot break it (the words it looks for come from the app's own
+//! texts). The code, PIN-setup and unlock screens are typed into without a
+//! click: their first field has the focus; on the other screens the focus
+//! is on the new screen's heading. Every step is
 //! checked on the server or in the secure store; screenshots of each step
 //! land in target/tmp/window-journey/. Runs under `scripts/test.sh`
 //! (xvfb-run + dbus-run-session + gnome-keyring); elsewhere it is skipped
 //! with the reason, unless HEEROS_WINDOW_TEST or CI is set, where a missing
 //! display fails it.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use heeros_mobile::app_config::help_url;
+use heeros_mobile::i18n::{Texts, EN, FI, SV};
 use heeros_mobile::session::Vault;
 use heeros_mobile::ui::probe::ENV_TEST_PROBE;
 use heeros_server::demo;
@@ -32,6 +41,8 @@ use heeros_testkit::xwindow::{skip_reason, App, Target};
 
 const PIN: &str = "2580";
 const MATTI: &str = "Matti Virtanen";
+/// The user of the Swedish pass (no authenticator).
+const LIISA: &str = "Liisa Korhonen";
 /// The home view's header: the user's name and the current company.
 const ACCOUNT: Target = Target::Css(".account-button");
 /// The PIN pad (unlock, PIN setup).
@@ -61,8 +72,20 @@ fn shots() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("window-journey")
 }
 
-/// The app at the default window size, against `api_url`.
-fn launch(api_url: &str, data_dir: &Path, service: &str) -> App {
+/// The app at the default window size, against `api_url`, on a phone set
+/// to `locale`; the system browser is a script that writes down the
+/// address it is given (see [`opened_in_browser`]).
+fn launch(api_url: &str, data_dir: &Path, service: &str, locale: &str) -> App {
+    let browser = data_dir.with_extension("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\n",
+            data_dir.with_extension("opened").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
     App::launch(
         Path::new(env!("CARGO_BIN_EXE_heeros-mobile")),
         ENV_TEST_PROBE,
@@ -71,9 +94,32 @@ fn launch(api_url: &str, data_dir: &Path, service: &str) -> App {
             ("HEEROS_DATA_DIR", &data_dir.to_string_lossy()),
             ("HEEROS_VAULT_SERVICE", service),
             ("HEEROS_WINDOW_SIZE", ""),
+            ("LANGUAGE", ""),
+            ("LC_ALL", ""),
+            ("LC_MESSAGES", ""),
+            ("LANG", locale),
+            ("BROWSER", &browser.to_string_lossy()),
         ],
         &shots(),
     )
+}
+
+/// What the app handed to the system browser (see [`launch`]).
+fn opened_in_browser(data_dir: &Path) -> String {
+    std::fs::read_to_string(data_dir.with_extension("opened")).unwrap_or_default()
+}
+
+/// The new screen's heading has the keyboard focus (a screen reader reads
+/// on from there).
+fn assert_heading_focused(app: &App, heading: &str) {
+    app.wait_until(
+        &format!("the focus on the heading {heading:?}"),
+        WAIT,
+        || {
+            app.find(Target::Css("h1:focus"))
+                .is_some_and(|found| found.text == heading)
+        },
+    );
 }
 
 fn main() {
@@ -93,10 +139,17 @@ fn main() {
     let data_dir = dir.path().join("app");
     let first_company = world.current_company();
 
-    let app = launch(&world.base_url, &data_dir, &service);
+    let app = launch(&world.base_url, &data_dir, &service, "en_US.UTF-8");
     app.shot("01-intro");
+    // The language, switchable on the intro's first step: Finnish, and back.
+    app.click_on(Target::Css("button[lang=fi]"));
+    app.wait_for(Target::Text(FI.intro[0].title), WAIT);
+    app.wait_for(Target::Text(FI.skip), WAIT);
+    app.click_on(Target::Css("button[lang=en]"));
+    app.wait_for(Target::Text(EN.intro[0].title), WAIT);
     app.click_on(Target::Text("Skip"));
 
+    assert_heading_focused(&app, EN.login_title);
     app.click_on(Target::Id("username"));
     app.shot("02-login");
     app.type_fast(MAIJA);
@@ -114,6 +167,12 @@ fn main() {
     // without a click.
     app.assert_focused(Target::Id("code"));
     app.shot("03-code");
+    // "Read more" goes to the system browser, and the app stays here.
+    app.click_on(Target::Id("read-more"));
+    app.wait_until("the help page in the browser", WAIT, || {
+        opened_in_browser(&data_dir).trim() == help_url()
+    });
+    app.click_on(Target::Id("code"));
     // The password step alone creates no device: the code is still needed.
     assert!(world.devices().is_empty(), "a device before the code step");
     world.enter_code(&app);
@@ -143,7 +202,7 @@ fn main() {
     app.shot("05-home");
 
     app.click_on(ACCOUNT);
-    app.wait_for(Target::Text("Go back"), WAIT);
+    assert_heading_focused(&app, EN.company_menu_title);
     app.shot("06-company-menu");
     app.click_on(Target::Css("button.company:not(.company-current)"));
     app.wait_until("the company switch on the server", WAIT, || {
@@ -165,7 +224,7 @@ fn main() {
     app.kill();
     let seen_before = world.devices()[0].last_seen_at;
     std::thread::sleep(Duration::from_millis(1100));
-    let app = launch(&world.base_url, &data_dir, &service);
+    let app = launch(&world.base_url, &data_dir, &service, "en_US.UTF-8");
     app.assert_focused(PAD);
     app.shot("08-unlock");
     unlock(&app);
@@ -306,6 +365,52 @@ fn main() {
 
     app.kill();
     let _ = vault.wipe_everything();
+
+    swedish(&world, dir.path());
     println!("test window_journey ... ok");
     println!("1 passed, 0 failed");
+}
+
+/// Once in Swedish: a phone set to Swedish starts in Swedish (the OS
+/// language at first start), Liisa logs in, sets her PIN and reaches Home,
+/// all in Swedish; then English is chosen in the company menu.
+fn swedish(world: &World, dir: &Path) {
+    let service = format!("fi.heeros.mobile.window-test-sv.{}", std::process::id());
+    let vault = Vault::platform()
+        .expect("a Secret Service")
+        .with_service(&service);
+    let data_dir = dir.join("app-sv");
+    let app = launch(&world.base_url, &data_dir, &service, "sv_FI.UTF-8");
+    app.wait_for(Target::Text(SV.intro[0].title), WAIT);
+    app.wait_for(Target::Css("button[lang=sv][aria-pressed=true]"), WAIT);
+    app.shot("16-intro-sv");
+    app.click_on(Target::Text(SV.skip));
+    assert_heading_focused(&app, SV.login_title);
+    app.fill_two_and_send(Target::Id("username"), LIISA, demo::DEMO_PASSWORD);
+    app.assert_focused(PAD);
+    app.wait_for(Target::Text(SV.pin_setup_title), WAIT);
+    app.shot("17-pin-setup-sv");
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_for(Target::Text(SV.pin_again_title), WAIT);
+    app.type_fast(PIN);
+    app.enter();
+    app.wait_until("Liisa's login in the secure store", WAIT, || {
+        vault.stored_keys().unwrap().contains(&"login")
+    });
+    assert_heading_focused(&app, &Texts::fill(SV.welcome, "Liisa"));
+    app.wait_for(Target::Text(SV.refresh), WAIT);
+    app.shot("18-home-sv");
+
+    // The company menu's settings: English from now on.
+    app.click_on(ACCOUNT);
+    assert_heading_focused(&app, SV.company_menu_title);
+    app.click_on(Target::Css("input[name=language][value=en]"));
+    app.wait_for(Target::Text(EN.go_back), WAIT);
+    app.wait_for(Target::Css("input[name=language][value=en]:checked"), WAIT);
+    app.shot("19-company-menu-en");
+    app.click_on(Target::Text(EN.go_back));
+    assert_heading_focused(&app, &Texts::fill(EN.welcome, "Liisa"));
+    app.kill();
+    let _ = vault.wipe_everything();
 }

@@ -14,9 +14,10 @@
 #     orientations);
 #   - CFBundleSupportedPlatforms: iPhoneOS (dx writes iPhoneOS + "iPadOS",
 #     which is not a platform name); iPhoneSimulator for simulator builds;
-#   - CFBundleDevelopmentRegion en and CFBundleLocalizations en, fi (the
-#     app's languages, src/i18n.rs): iOS then offers the per-app language in
-#     Settings and reports Finnish to the app on a Finnish phone;
+#   - CFBundleDevelopmentRegion en and CFBundleLocalizations en, fi, sv (the
+#     app's languages, src/lang.rs): iOS then offers the per-app language in
+#     Settings and reports Finnish (Swedish) to the app on a Finnish
+#     (Swedish) phone;
 #   - PrivacyInfo.xcprivacy (mobile/ios/) at the root of the app.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +39,7 @@ plutil -remove UILaunchStoryboardName "$PLIST" 2>/dev/null || true
 plutil -replace UILaunchScreen -xml '<dict/>' "$PLIST"
 plutil -replace CFBundleSupportedPlatforms -xml "<array><string>$platform</string></array>" "$PLIST"
 plutil -replace CFBundleDevelopmentRegion -string en "$PLIST"
-plutil -replace CFBundleLocalizations -xml '<array><string>en</string><string>fi</string></array>' "$PLIST"
+plutil -replace CFBundleLocalizations -xml '<array><string>en</string><string>fi</string><string>sv</string></array>' "$PLIST"
 cp "$ROOT/mobile/ios/PrivacyInfo.xcprivacy" "$APP/PrivacyInfo.xcprivacy"
 plutil -lint "$PLIST" "$APP/PrivacyInfo.xcprivacy"
 
@@ -50,8 +51,9 @@ check() { # KEY EXPECTED(plutil -extract … raw output)
 check MinimumOSVersion "$MIN_IOS"
 check CFBundleSupportedPlatforms.0 "$platform"
 check CFBundleLocalizations.1 fi
+check CFBundleLocalizations.2 sv
 plutil -extract UILaunchScreen xml1 -o - "$PLIST" >/dev/null || { echo "info-plist.sh: UILaunchScreen missing" >&2; exit 1; }
 if plutil -extract UILaunchStoryboardName raw -o - "$PLIST" >/dev/null 2>&1; then
   echo "info-plist.sh: UILaunchStoryboardName still present" >&2; exit 1
 fi
-echo "info-plist.sh: $PLIST ok (iOS $MIN_IOS+, $platform, UILaunchScreen, en+fi, privacy manifest)"
+echo "info-plist.sh: $PLIST ok (iOS $MIN_IOS+, $platform, UILaunchScreen, en+fi+sv, privacy manifest)"

@@ -29,6 +29,13 @@ impl StoreSlot {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
+    /// The stored language choice (blocking: before the UI runs).
+    fn stored_language(&self) -> Option<Lang> {
+        let slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let prefs = slot.as_ref()?.vault().load_preferences().ok()?;
+        prefs.language
+    }
+
     fn snapshot(&self) -> Option<Snapshot> {
         let slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
         slot.as_ref().map(SessionStore::snapshot)
@@ -41,6 +48,18 @@ impl StoreSlot {
 pub enum Boot {
     Ready(StoreSlot),
     Failed(StartupFailure),
+}
+
+impl Boot {
+    /// The language of the first screen: the stored choice (the device
+    /// language on first start), or the device language without a store.
+    pub fn language(&self) -> Lang {
+        match self {
+            Boot::Ready(slot) => slot.stored_language(),
+            Boot::Failed(_) => None,
+        }
+        .unwrap_or_else(crate::i18n::device_language)
+    }
 }
 
 /// What every screen reads and sends through: the snapshot to render and
@@ -143,7 +162,55 @@ fn Journey(slot: StoreSlot) -> Element {
     });
     let app = use_context_provider(|| AppState { snapshot, intents });
     use_page_events(app);
+    use_effect(move || {
+        let code = app.lang().code();
+        spawn(async move {
+            let js = format!("document.documentElement.lang = {code:?};");
+            let _ = document::eval(&js).await;
+        });
+    });
     rsx! { CurrentScreen {} }
+}
+
+/// Moves the keyboard focus into a new screen (docs/design.md,
+/// "Accessibility"): to the element the screen focuses itself (marked
+/// `data-autofocus`: the code field, the PIN pad), else to the screen's
+/// heading, made focusable for this with `tabindex=-1`. So a screen reader
+/// starts reading the new screen, and Tab goes on from its top.
+const FOCUS_SCREEN_JS: &str = r#"
+requestAnimationFrame(() => {
+  const screen = document.querySelector(".screen");
+  if (!screen) { return; }
+  const active = document.activeElement;
+  if (active && active.hasAttribute("data-autofocus") && screen.contains(active)) { return; }
+  const own = screen.querySelector("[data-autofocus]");
+  // Without scrolling: the payment confirmation's order above its PIN pad
+  // stays in view.
+  if (own) { own.focus({ preventScroll: true }); return; }
+  const heading = screen.querySelector("h1");
+  if (heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+});
+"#;
+
+/// Runs [`FOCUS_SCREEN_JS`] whenever the screen changes: another phase
+/// (an intro step counts), or the cover shown or gone.
+fn use_focus_on_screen_change(app: AppState) {
+    let mut shown = use_signal(|| None::<(Phase, bool)>);
+    use_effect(move || {
+        let screen = {
+            let snapshot = app.snapshot.read();
+            (snapshot.phase, snapshot.covered)
+        };
+        if *shown.peek() != Some(screen) {
+            shown.set(Some(screen));
+            spawn(async {
+                let _ = document::eval(FOCUS_SCREEN_JS).await;
+            });
+        }
+    });
 }
 
 /// Listens in the page for what the OS does to the app, and sends it as
@@ -220,6 +287,7 @@ fn use_os_lifecycle(_app: AppState) {}
 #[component]
 pub fn CurrentScreen() -> Element {
     let app = use_app();
+    use_focus_on_screen_change(app);
     let (phase, covered) = {
         let snapshot = app.snapshot.read();
         (snapshot.phase, snapshot.covered)

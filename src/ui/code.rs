@@ -1,5 +1,7 @@
 //! Code: the authenticator (TOTP) code after a right password. One field,
-//! a Paste button, and the help text's copy-paste tip under the field.
+//! a Paste button, the help text's copy-paste tip under the field, and
+//! "Read more" to the help page (`app_config::help_url`), which the webview
+//! hands to the system browser (Dioxus opens every http(s) link there).
 
 use dioxus::prelude::*;
 
@@ -47,6 +49,11 @@ pub fn CodeScreen() -> Element {
     let busy = app.busy();
     let error = app.error();
     let mut paste_failed = use_signal(|| false);
+    let help_url = use_hook(crate::app_config::help_url);
+    let (link_start, link_end) = match t.code_read_more.rsplit_once(' ') {
+        Some((start, end)) => (format!("{start} "), end),
+        None => (String::new(), t.code_read_more),
+    };
 
     let mut send = move |code: Zeroizing<String>| {
         paste_failed.set(false);
@@ -88,6 +95,7 @@ pub fn CodeScreen() -> Element {
                                     name: "code",
                                     autofocus: true,
                                     onmounted: focus_on_mount,
+                                    "data-autofocus": "true",
                                     class: "input-code",
                                     r#type: "text",
                                     inputmode: "numeric",
@@ -119,6 +127,36 @@ pub fn CodeScreen() -> Element {
                     h2 { "{t.code_tip_title}" }
                     p { "{t.code_tip}" }
                 }
+                p { class: "read-more",
+                    a { id: "read-more", href: "{help_url}", rel: "noopener noreferrer",
+                        "{link_start}"
+                        // The last word and the icon never part at a line end.
+                        span { class: "nowrap",
+                            "{link_end}"
+                            ExternalIcon {}
+                        }
+                        span { class: "sr-only", " {t.opens_in_browser}" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A small arrow out of a box: the link leaves the app. Decorative.
+#[component]
+fn ExternalIcon() -> Element {
+    rsx! {
+        span { class: "link-icon", aria_hidden: "true",
+            svg { view_box: "0 0 16 16", width: "100%", height: "100%",
+            path {
+                d: "M9 2h5v5M14 2 7 9M12 9.5V13a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3.5",
+                stroke: "currentColor",
+                stroke_width: "1.6",
+                stroke_linecap: "round",
+                stroke_linejoin: "round",
+                fill: "none",
+            }
             }
         }
     }

@@ -1,11 +1,12 @@
 //! Company menu: every company, the current one marked; tap selects
-//! (confirmed by the server). "Go back" top left; the lock delay setting;
+//! (confirmed by the server). "Go back" top left; the settings (change
+//! PIN, my devices, the language, the lock delay);
 //! Lock, and "Log out" at the bottom, which first says what it clears.
 
 use dioxus::prelude::*;
 
 use super::use_app;
-use super::widgets::{BackBar, ConfirmDialog, IntentError, NoticeBanner, Spinner};
+use super::widgets::{BackBar, ConfirmDialog, IntentError, LanguageChoice, NoticeBanner, Spinner};
 use crate::session::{Intent, LockDelay};
 
 #[component]
@@ -94,6 +95,7 @@ pub fn CompanyMenuScreen() -> Element {
                     onclick: move |_| app.send(Intent::OpenDevices),
                     "{t.my_devices}"
                 }
+                LanguageChoice {}
                 // Radio buttons, not a <select>: a select's popup is a window
                 // of its own on the desktop, and would count as leaving the app.
                 fieldset { class: "choices", id: "lock-delay", disabled: busy,

@@ -17,7 +17,7 @@ use crate::session::Intent;
 pub fn format_date(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String {
     match lang {
         Lang::En => at.format("%-d %B %Y").to_string(),
-        Lang::Fi => at.format("%-d.%-m.%Y").to_string(),
+        Lang::Fi | Lang::Sv => at.format("%-d.%-m.%Y").to_string(),
     }
 }
 
@@ -71,14 +71,15 @@ pub fn HomeScreen() -> Element {
                     class: "account-button",
                     r#type: "button",
                     disabled: busy,
-                    aria_label: "{t.open_company_menu}: {name}, {company_name}",
-
                     onclick: move |_| app.send(Intent::OpenCompanyMenu),
                     span { class: "avatar", aria_hidden: "true", "{initials(&name)}" }
                     span { class: "account-text",
                         span { class: "account-name", "{name}" }
                         span { class: "account-company", "{company_name}" }
                     }
+                    // Said after the visible words, so the name starts with
+                    // them (WCAG 2.5.3).
+                    span { class: "sr-only", ". {t.open_company_menu}" }
                     span { class: "chevron", aria_hidden: "true", "›" }
                 }
             }

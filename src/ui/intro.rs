@@ -1,10 +1,11 @@
-//! Intro carousel: 5 steps on first launch, Skip on every step.
+//! Intro carousel: 5 steps on first launch, Skip on every step, and the
+//! language switch on the first.
 
 use dioxus::prelude::*;
 
 use super::illustrations::intro_svg;
 use super::use_app;
-use super::widgets::{IntentError, Spinner};
+use super::widgets::{IntentError, LanguageSwitch, Spinner};
 use crate::i18n::Texts;
 use crate::session::{Intent, INTRO_STEPS};
 
@@ -21,7 +22,11 @@ pub fn IntroScreen(step: u8) -> Element {
     rsx! {
         div { class: "screen screen-intro",
             header { class: "topbar",
-                span { class: "topbar-spacer" }
+                if step == 0 {
+                    LanguageSwitch {}
+                } else {
+                    span { class: "topbar-spacer" }
+                }
                 button {
                     class: "btn btn-text topbar-end",
                     r#type: "button",

@@ -160,7 +160,7 @@ pub fn InvoiceScreen() -> Element {
 /// Reject: asks for a reason (optional, at most 500 characters), then
 /// Cancel or Reject.
 #[component]
-fn RejectDialog(on_reject: EventHandler<String>, on_cancel: EventHandler<()>) -> Element {
+pub fn RejectDialog(on_reject: EventHandler<String>, on_cancel: EventHandler<()>) -> Element {
     let app = use_app();
     let t = app.texts();
     let mut reason = use_signal(String::new);

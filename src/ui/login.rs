@@ -1,11 +1,10 @@
-//! Login: user name ("Name Surname") and password, language switch, and a
-//! notice saying why the user is here (expired, revoked, logged out).
+//! Login: user name ("Name Surname") and password, the language switch,
+//! and a notice saying why the user is here (expired, revoked, logged out).
 
 use dioxus::prelude::*;
 
-use super::widgets::{invalid_for, Brand, IntentError, NoticeBanner, SubmitButton};
+use super::widgets::{invalid_for, Brand, IntentError, LanguageSwitch, NoticeBanner, SubmitButton};
 use super::{form_text, use_app};
-use crate::lang::Lang;
 use crate::session::Intent;
 
 #[component]
@@ -29,7 +28,7 @@ pub fn LoginScreen() -> Element {
     rsx! {
         div { class: "screen screen-login",
             header { class: "topbar",
-                Brand {}
+                Brand { name: t.product }
                 LanguageSwitch {}
             }
             main { class: "content",
@@ -67,10 +66,13 @@ pub fn LoginScreen() -> Element {
                                     spellcheck: "false",
                                     aria_invalid: invalid,
                                 }
+                                // Named "Show password" / "Hide password"; the
+                                // visible word starts the name (WCAG 2.5.3).
                                 button {
                                     class: "btn btn-text input-button",
+                                    id: "password-toggle",
                                     r#type: "button",
-                                    aria_pressed: if show_password() { "true" } else { "false" },
+                                    aria_label: if show_password() { t.hide_password_name } else { t.show_password_name },
                                     aria_controls: "password",
                                     onclick: move |_| show_password.toggle(),
                                     if show_password() {
@@ -84,35 +86,6 @@ pub fn LoginScreen() -> Element {
                         IntentError { error, missing: t.missing_login }
                         SubmitButton { label: t.log_in.to_string(), busy }
                     }
-                }
-            }
-        }
-    }
-}
-
-/// EN / FI switch; the choice is kept in the store's preferences.
-#[component]
-pub fn LanguageSwitch() -> Element {
-    let app = use_app();
-    let t = app.texts();
-    let current = app.lang();
-    let busy = app.busy();
-    rsx! {
-        div { class: "lang-switch", role: "group", aria_label: "{t.language}",
-            for lang in Lang::ALL {
-                button {
-                    key: "{lang.code()}",
-                    class: if lang == current { "lang lang-active" } else { "lang" },
-                    r#type: "button",
-                    lang: lang.code(),
-                    aria_pressed: if lang == current { "true" } else { "false" },
-                    disabled: busy,
-                    onclick: move |_| {
-                        if lang != current {
-                            app.send(Intent::SetLanguage(lang));
-                        }
-                    },
-                    "{lang.code().to_uppercase()}"
                 }
             }
         }

@@ -34,7 +34,7 @@ pub use company_menu::CompanyMenuScreen;
 pub use devices::DevicesScreen;
 pub use home::HomeScreen;
 pub use intro::IntroScreen;
-pub use invoice::InvoiceScreen;
+pub use invoice::{InvoiceScreen, RejectDialog};
 pub use login::LoginScreen;
 pub use payment::{PaidScreen, PayConfirmScreen};
 pub use pin_setup::PinSetupScreen;
@@ -42,6 +42,7 @@ pub use shell::{index_html, launch, VIEWPORT};
 pub use startup::{StartupFailedScreen, StartupFailure};
 pub use style::stylesheet;
 pub use unlock::UnlockScreen;
+pub use widgets::ConfirmDialog;
 
 use dioxus::prelude::*;
 use zeroize::Zeroizing;

@@ -67,6 +67,7 @@ pub fn PinPad(
                 )
                 .await;
             },
+            "data-autofocus": "true",
             onkeydown: move |evt: KeyboardEvent| {
                 match evt.key() {
                     Key::Character(c) if c.len() == 1 && c.chars().all(|c| c.is_ascii_digit()) => {

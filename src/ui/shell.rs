@@ -3,6 +3,7 @@
 //! desktop needs.
 
 use super::{stylesheet, App, Boot};
+use crate::lang::Lang;
 
 /// The viewport: phone width, and `viewport-fit=cover` so the page reaches
 /// under notches and home indicators and `env(safe-area-inset-*)` (see
@@ -13,13 +14,15 @@ pub const VIEWPORT: &str = "width=device-width, initial-scale=1, viewport-fit=co
 /// but with [`VIEWPORT`] from the first layout on instead of Dioxus's
 /// `user-scalable=no` viewport, which lacks `viewport-fit=cover`, and with
 /// the stylesheet and typeface inline ([`stylesheet`]): styled from the
-/// first paint, wherever the binary runs from. Dioxus adds its script
+/// first paint, wherever the binary runs from. `lang` is the page's
+/// language until the app sets it on each change. Dioxus adds its script
 /// before `</body>`.
-pub fn index_html() -> String {
+pub fn index_html(lang: Lang) -> String {
     format!(
-        "<!DOCTYPE html>\n<html>\n<head>\n<title>Heeros Mobile</title>\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<title>Heeros Mobile</title>\n\
          <meta name=\"viewport\" content=\"{VIEWPORT}\">\n<style>\n{}</style>\n</head>\n\
          <body>\n<div id=\"main\"></div>\n</body>\n</html>\n",
+        lang.code(),
         stylesheet()
     )
 }
@@ -43,6 +46,7 @@ pub(super) fn allow_clipboard_paste() {}
 /// `HEEROS_WINDOW_SIZE`; see [`crate::app_config::window_size`]) or the
 /// mobile view, with `boot` as the root context.
 pub fn launch(boot: Boot) {
+    let index = index_html(boot.language());
     let builder = dioxus::LaunchBuilder::new().with_context(boot);
     #[cfg(feature = "desktop")]
     let builder = {
@@ -51,7 +55,7 @@ pub fn launch(boot: Boot) {
         let (width, height) = window_size();
         builder.with_cfg(
             Config::new()
-                .with_custom_index(index_html())
+                .with_custom_index(index)
                 .with_menu(None)
                 .with_window(
                     WindowBuilder::new()
@@ -65,7 +69,7 @@ pub fn launch(boot: Boot) {
         )
     };
     #[cfg(all(feature = "mobile", not(feature = "desktop")))]
-    let builder = builder.with_cfg(dioxus::mobile::Config::new().with_custom_index(index_html()));
+    let builder = builder.with_cfg(dioxus::mobile::Config::new().with_custom_index(index));
     builder.launch(App);
 }
 
@@ -73,7 +77,8 @@ pub fn launch(boot: Boot) {
 mod tests {
     #[test]
     fn the_index_page_has_the_safe_area_viewport_and_what_dioxus_needs() {
-        let index = super::index_html();
+        let index = super::index_html(crate::lang::Lang::Sv);
+        assert!(index.contains("<html lang=\"sv\">"));
         assert_eq!(index.matches("name=\"viewport\"").count(), 1);
         assert!(index.contains(&format!("content=\"{}\"", super::VIEWPORT)));
         assert!(super::VIEWPORT.contains("viewport-fit=cover"));

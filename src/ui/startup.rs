@@ -20,7 +20,7 @@ pub fn StartupFailedScreen(
     rsx! {
         div { class: "screen screen-centered",
             main { class: "content content-centered",
-                Brand {}
+                Brand { name: t.product }
                 h1 { "{t.startup_failed_title}" }
                 div { class: "banner banner-error", role: "alert",
                     span { class: "banner-icon", aria_hidden: "true", "!" }

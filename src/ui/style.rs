@@ -42,6 +42,54 @@ pub fn stylesheet() -> &'static str {
 mod tests {
     use super::*;
 
+    /// docs/accessibility.md, "Text size": what scales with the phone's
+    /// text size is in rem; px only for hairlines, focus rings, shadows,
+    /// corner radii and touch-target minimums.
+    #[test]
+    fn sizes_are_in_rem_so_the_text_size_setting_scales_the_app() {
+        let px_allowed = [
+            "border",
+            "outline",
+            "box-shadow",
+            "--radius",
+            "--tap",
+            "min-height: 44px",
+            "min-width: 44px",
+            "min-width: 48px",
+            "min-height: 64px",
+            "min-width: 64px",
+            "env(",
+            ": 1px",
+            ": -1px",
+        ];
+        let mut css = MAIN_CSS.to_owned();
+        while let Some(start) = css.find("/*") {
+            let end = start + css[start..].find("*/").expect("closed comment") + 2;
+            css.replace_range(start..end, "");
+        }
+        let mut checked = 0;
+        for decl in css.split([';', '{', '}']).map(str::trim) {
+            if !decl.contains(':') {
+                continue;
+            }
+            if decl.starts_with("font-size") {
+                assert!(!decl.contains("px"), "font sizes in rem: {decl}");
+                checked += 1;
+            }
+            if decl.contains("px") {
+                assert!(
+                    px_allowed.iter().any(|ok| decl.contains(ok)),
+                    "a px size that text does not scale: {decl}"
+                );
+            }
+        }
+        assert!(checked > 20, "{checked} font sizes");
+        assert!(
+            MAIN_CSS.contains("font-size: 100%"),
+            "the root follows the OS"
+        );
+    }
+
     #[test]
     fn the_stylesheet_carries_the_typeface_and_uses_it_first() {
         let css = stylesheet();

@@ -28,7 +28,7 @@ pub fn UnlockScreen() -> Element {
     rsx! {
         div { class: "screen screen-unlock",
             header { class: "topbar",
-                Brand {}
+                Brand { name: t.product }
             }
             main { class: "content",
                 h1 {

@@ -1,9 +1,11 @@
-//! Shared widgets: spinner, banners, buttons, the splash screen.
+//! Shared widgets: spinner, banners, buttons, the splash screen, the
+//! language switch.
 
 use dioxus::prelude::*;
 
 use super::use_app;
 use crate::i18n::Texts;
+use crate::lang::Lang;
 use crate::session::{Intent, SessionError};
 
 /// A small spinning ring; decorative (the button text says what happens).
@@ -126,9 +128,9 @@ pub fn NoticeBanner(message: String) -> Element {
     }
 }
 
-/// The Heeros Mobile word mark.
+/// The word mark: the product's name in the UI language (`Texts::product`).
 #[component]
-pub fn Brand() -> Element {
+pub fn Brand(name: String) -> Element {
     rsx! {
         div { class: "brand",
             span { class: "brand-mark", aria_hidden: "true",
@@ -146,7 +148,7 @@ pub fn Brand() -> Element {
                     }
                 }
             }
-            span { class: "brand-name", "Heeros Mobile" }
+            span { class: "brand-name", "{name}" }
         }
     }
 }
@@ -162,7 +164,7 @@ pub fn Splash() -> Element {
     rsx! {
         div { class: "screen screen-centered",
             main { class: "content content-centered",
-                Brand {}
+                Brand { name: t.product }
                 if let Some(e) = error.as_ref() {
                     ErrorBanner { message: t.error(e) }
                     button {
@@ -189,8 +191,13 @@ pub fn Splash() -> Element {
 pub fn BackBar(label: String, back: Intent, #[props(default)] title: Option<String>) -> Element {
     let app = use_app();
     let busy = app.busy();
+    let class = if title.is_some() {
+        "topbar topbar-titled"
+    } else {
+        "topbar"
+    };
     rsx! {
-        header { class: "topbar",
+        header { class,
             button {
                 class: "btn btn-text topbar-start",
                 r#type: "button",
@@ -208,7 +215,8 @@ pub fn BackBar(label: String, back: Intent, #[props(default)] title: Option<Stri
 }
 
 /// Puts the keyboard focus in the element when it appears: `onmounted:
-/// focus_on_mount` on a screen's first field. (The `autofocus` attribute
+/// focus_on_mount` on a screen's first field (marked `data-autofocus` too,
+/// so the move to a new screen's heading leaves it there). (The `autofocus` attribute
 /// alone works only on the page's first screen; a webview ignores it on
 /// elements added later.)
 pub async fn focus_on_mount(event: MountedEvent) {
@@ -263,10 +271,11 @@ pub fn ConfirmDialog(
 /// page, so the app switcher's picture shows nothing private.
 #[component]
 pub fn Cover() -> Element {
+    let t = use_app().texts();
     rsx! {
         div { class: "screen screen-centered cover", id: "cover",
             main { class: "content content-centered",
-                Brand {}
+                Brand { name: t.product }
             }
         }
     }
@@ -313,6 +322,64 @@ pub fn RenewNote() -> Element {
                     app.send(Intent::Renew);
                 },
                 on_cancel: move |_| confirm.set(false),
+            }
+        }
+    }
+}
+
+/// The language switch of the intro's first step and Login: one pill per
+/// language, its code shown and its own name said ("FI Suomi"); the
+/// choice is kept in the preferences (`Intent::SetLanguage`).
+#[component]
+pub fn LanguageSwitch() -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let current = app.lang();
+    let busy = app.busy();
+    rsx! {
+        div { class: "lang-switch", role: "group", aria_label: "{t.language}",
+            for lang in Lang::ALL {
+                button {
+                    key: "{lang.code()}",
+                    class: if lang == current { "lang lang-active" } else { "lang" },
+                    r#type: "button",
+                    lang: lang.code(),
+                    aria_pressed: if lang == current { "true" } else { "false" },
+                    disabled: busy,
+                    onclick: move |_| {
+                        if lang != current {
+                            app.send(Intent::SetLanguage(lang));
+                        }
+                    },
+                    "{lang.code().to_uppercase()}"
+                    span { class: "sr-only", " {lang.native_name()}" }
+                }
+            }
+        }
+    }
+}
+
+/// The language choice in the company menu's settings: a radio button per
+/// language, each named in itself.
+#[component]
+pub fn LanguageChoice() -> Element {
+    let app = use_app();
+    let t = app.texts();
+    let current = app.lang();
+    rsx! {
+        fieldset { class: "choices", id: "language", disabled: app.busy(),
+            legend { "{t.language}" }
+            for lang in Lang::ALL {
+                label { key: "{lang.code()}", class: "choice", lang: lang.code(),
+                    input {
+                        r#type: "radio",
+                        name: "language",
+                        value: lang.code(),
+                        checked: lang == current,
+                        onchange: move |_| app.send(Intent::SetLanguage(lang)),
+                    }
+                    span { "{lang.native_name()}" }
+                }
             }
         }
     }
