@@ -5,9 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# A PostgreSQL of its own: the payments and fault runs restart it, and the
+# test command's one (port 55432) may be serving other runs' tests.
+export HEEROS_TEST_PGPORT="${HEEROS_TEST_PGPORT:-55440}"
+export HEEROS_TEST_PGDATA="${HEEROS_TEST_PGDATA:-/tmp/heeros-bench-pg}"
 HEEROS_TEST_POSTGRES_URL="$(bash scripts/postgres.sh)"
 export HEEROS_TEST_POSTGRES_URL
-PGDATA="${HEEROS_TEST_PGDATA:-/tmp/heeros-test-pg}"
+PGDATA="$HEEROS_TEST_PGDATA"
 BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 if [ "$(id -u)" = 0 ]; then AS_PG="runuser -u postgres --"; else AS_PG=""; fi
 export HEEROS_BENCH_PG_RESTART="$AS_PG $BIN/pg_ctl -D $PGDATA restart -m fast -w >/dev/null"
