@@ -130,11 +130,12 @@ pub fn CodeScreen() -> Element {
                 p { class: "read-more",
                     a { id: "read-more", href: "{help_url}", rel: "noopener noreferrer",
                         "{link_start}"
-                        // The last word and the icon never part at a line end.
-                        span { class: "nowrap",
-                            "{link_end}"
-                            ExternalIcon {}
-                        }
+                        // The last word and the icon never part at a line
+                        // end (a word joiner between them); a word too long
+                        // for the line at large text sizes breaks inside
+                        // rather than pushing the page sideways.
+                        "{link_end}\u{2060}"
+                        ExternalIcon {}
                         span { class: "sr-only", " {t.opens_in_browser}" }
                     }
                 }
