@@ -131,11 +131,12 @@ pub fn CodeScreen() -> Element {
                     a { id: "read-more", href: "{help_url}", rel: "noopener noreferrer",
                         "{link_start}"
                         // The last word and the icon never part at a line
-                        // end (a word joiner between them); a word too long
-                        // for the line at large text sizes breaks inside
-                        // rather than pushing the page sideways.
-                        "{link_end}\u{2060}"
-                        ExternalIcon {}
+                        // end — unless the text is so large that the word
+                        // alone fills the line (main.css, .keep).
+                        span { class: "keep",
+                            "{link_end}"
+                            ExternalIcon {}
+                        }
                         span { class: "sr-only", " {t.opens_in_browser}" }
                     }
                 }
