@@ -293,7 +293,7 @@ fn take_all(size: (u32, u32), out: &Path) {
     let _ = vault.wipe_everything();
 }
 
-/// From Home: one invoice awaiting approval, two approved ones picked,
+/// From Home: one invoice awaiting approval (approved), two approved ones picked,
 /// the confirmation of their payment, and the result; back on Home.
 fn invoice_shots(app: &App, suffix: &str) {
     let wait = Duration::from_secs(20);
@@ -303,7 +303,7 @@ fn invoice_shots(app: &App, suffix: &str) {
     ));
     app.wait_for(Target::Id("approve"), wait);
     app.shot(&format!("invoice{suffix}"));
-    app.click_on(Target::Css(".topbar-start"));
+    app.click_on(Target::Id("approve"));
     app.wait_for(ACCOUNT, wait);
     // Two when there are two (the users share Heeros Demo Oy, so a later
     // phone may find fewer left to pay).

@@ -23,14 +23,20 @@ stage "cargo fmt --check"
 cargo fmt --all --check
 stage "mobile static checks"
 bash scripts/mobile-static-check.sh
-stage "cargo clippy"
-cargo clippy --workspace --all-targets -- -D warnings
+# Clippy runs inside the build (clippy-wrapper.sh): every target of every
+# workspace crate is linted with -D warnings while it is compiled, and the
+# test stage reuses that build — the same as `cargo clippy --workspace
+# --all-targets -- -D warnings` followed by `cargo test`, without building
+# every dependency twice (once checked, once compiled).
+lint=(env RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/clippy-wrapper.sh")
+stage "clippy (-D warnings) while building every target"
+"${lint[@]}" cargo build --workspace --all-targets
 stage "cargo test (PostgreSQL at $HEEROS_TEST_POSTGRES_URL, gnome-keyring, Xvfb)"
 dbus-run-session -- bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1000x24" \
-  cargo test --workspace
+  "${lint[@]}" cargo test --workspace
 stage "accessibility audit (every screen, en/fi/sv, light and dark, WCAG 2.2 A/AA, 200 % text)"
 a11y_dir="${CARGO_TARGET_DIR:-target}/a11y"
-cargo run --quiet --example a11y_pages -- "$a11y_dir/pages"
+"${lint[@]}" cargo run --quiet --example a11y_pages -- "$a11y_dir/pages"
 node scripts/a11y/audit.mjs "$a11y_dir/pages"
 stage "mobile compile checks"
 bash scripts/mobile-check.sh

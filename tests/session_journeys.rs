@@ -788,10 +788,17 @@ async fn server_down_mid_flow_is_offline_and_nothing_is_lost() {
     let snap = app.submit_code(&w.code(MAIJA)).await.unwrap();
     assert_eq!(snap.phase, Phase::PinSetup);
 
-    // PIN setup needs no server.
+    // PIN setup registers the payment key: offline nothing is stored and
+    // the login waits in memory; back online the same PIN goes through.
     w.relay.stop().await;
+    let err = app.set_pin(PIN, PIN).await.unwrap_err();
+    assert_eq!(err, SessionError::Offline);
+    assert_eq!(app.snapshot().phase, Phase::PinSetup);
+    assert_eq!(w.stored(), vec![PREFERENCES_KEY], "nothing stored yet");
+    w.relay.resume().await;
     let snap = app.set_pin(PIN, PIN).await.unwrap();
     assert_eq!(snap.phase, Phase::Home);
+    w.relay.stop().await;
 
     // Company switch offline: refused, nothing changes.
     let before = app.open_company_menu();

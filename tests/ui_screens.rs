@@ -2,8 +2,11 @@
 //! words, attributes and states a user (or their phone, or their password
 //! manager) would notice.
 
-use chrono::{TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use dioxus::prelude::*;
+use heeros_api::{
+    Invoice, InvoiceStatus, OrderCompany, PaymentConfirmed, PaymentItem, PaymentOrder,
+};
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::{Notice, Phase, PinProblem, SessionError, Snapshot};
 use heeros_mobile::ui::{provide_app_state, CurrentScreen, StartupFailedScreen, StartupFailure};
@@ -417,25 +420,214 @@ fn a_lost_connection_is_a_neutral_banner_with_try_again_not_a_typing_mistake() {
 
 // ---- Home -------------------------------------------------------------------
 
+fn invoice(id: i64, status: InvoiceStatus, due: (i32, u32, u32), cents: i64) -> Invoice {
+    Invoice {
+        id,
+        supplier: format!("Supplier {id} Oy"),
+        invoice_number: format!("2026-{id:04}"),
+        amount_cents: cents,
+        currency: "EUR".into(),
+        due_date: NaiveDate::from_ymd_opt(due.0, due.1, due.2).unwrap(),
+        iban: "FI2112345600000785".into(),
+        reference: "RF18539007547034".into(),
+        status,
+        status_by: None,
+        status_at: None,
+    }
+}
+
+/// Home on 1 Dec 2026 with two invoices to approve (one overdue) and two
+/// approved, the second of them picked.
+fn home_with_invoices(language: Lang) -> Snapshot {
+    Snapshot {
+        invoices: Some(vec![
+            invoice(1, InvoiceStatus::AwaitingApproval, (2026, 11, 20), 123456),
+            invoice(2, InvoiceStatus::AwaitingApproval, (2026, 12, 10), 9900),
+            invoice(3, InvoiceStatus::Approved, (2026, 12, 5), 50000),
+            invoice(4, InvoiceStatus::Approved, (2026, 12, 6), 2550),
+        ]),
+        selected: vec![4],
+        today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        can_pay: true,
+        ..logged_in(Phase::Home, language)
+    }
+}
+
 #[test]
 fn home_shows_name_and_company_in_a_button_and_the_invoices() {
-    let html = render(logged_in(Phase::Home, Lang::En));
+    let html = render(home_with_invoices(Lang::En));
     let header_button = &html[html.find("class=\"account-button\"").unwrap()..];
     let header_button = &header_button[..header_button.find("</button>").unwrap()];
     assert!(header_button.contains("Maija Meikäläinen"));
     assert!(header_button.contains("Meikäläinen Consulting Oy"));
+    assert!(
+        !header_button.contains("aria-haspopup"),
+        "it opens a screen, not a menu"
+    );
     let t = text(&html);
     assert!(t.contains("Welcome, Maija"));
-    assert!(t.contains("Purchase invoices"));
+    assert!(t.contains("To approve (2)"));
+    assert!(t.contains("To pay (2)"));
+    assert!(t.contains("€1,234.56"), "amounts as English writes them");
+    assert!(t.contains("Due 20 Nov 2026"));
+    assert_eq!(t.matches("Overdue").count(), 1, "only the invoice past due");
     assert!(t.contains("1 March 2026"), "login validity");
 }
 
 #[test]
+fn only_approved_invoices_have_a_check_box_and_pay_shows_the_picked_total() {
+    let html = render(home_with_invoices(Lang::En));
+    assert_eq!(html.matches("class=\"invoice-pick\"").count(), 2);
+    assert!(tag_with_id(&html, "pick-4").contains("checked"));
+    assert!(!tag_with_id(&html, "pick-3").contains("checked"));
+    assert!(tag_with_id(&html, "pick-3").contains("aria-label=\"Pay Supplier 3 Oy\""));
+    let t = text(&html);
+    assert!(t.contains("Total €25.50"));
+    assert!(t.contains("Pay 1 invoice"));
+    let none = render(Snapshot {
+        selected: Vec::new(),
+        ..home_with_invoices(Lang::En)
+    });
+    assert!(!none.contains("id=\"pay\""), "no Pay without a pick");
+}
+
+#[test]
 fn home_in_finnish() {
-    let t = text(&render(logged_in(Phase::Home, Lang::Fi)));
+    let t = text(&render(home_with_invoices(Lang::Fi)));
     assert!(t.contains("Tervetuloa, Maija"));
-    assert!(t.contains("Ostolaskut"));
+    assert!(t.contains("Hyväksyttävät (2)"));
+    assert!(
+        t.contains("1\u{a0}234,56\u{a0}€"),
+        "amounts as Finnish writes them"
+    );
+    assert!(t.contains("Eräpäivä 20.11.2026"));
+    assert!(t.contains("Maksa 1 lasku"));
     assert!(t.contains("1.3.2026"));
+}
+
+#[test]
+fn home_says_when_the_invoices_could_not_be_fetched_with_try_again() {
+    let html = render(failed(
+        logged_in(Phase::Home, Lang::En),
+        SessionError::Offline,
+    ));
+    let t = text(&html);
+    assert!(t.contains("Loading invoices"));
+    assert!(t.contains("Try again"));
+}
+
+#[test]
+fn an_invoice_shows_its_details_with_the_iban_in_groups_of_four() {
+    let mut snapshot = home_with_invoices(Lang::En);
+    snapshot.phase = Phase::Invoice;
+    snapshot.invoice = Some(invoice(
+        1,
+        InvoiceStatus::AwaitingApproval,
+        (2026, 11, 20),
+        123456,
+    ));
+    let html = render(snapshot.clone());
+    let t = text(&html);
+    for want in [
+        "Supplier 1 Oy",
+        "2026-0001",
+        "FI21 1234 5600 0007 85",
+        "RF18539007547034",
+        "20 Nov 2026",
+        "Overdue",
+        "€1,234.56",
+        "Awaiting approval",
+    ] {
+        assert!(t.contains(want), "{want}");
+    }
+    assert!(html.contains("id=\"approve\""));
+    assert!(html.contains("id=\"reject\""));
+    snapshot.invoice = Some(invoice(3, InvoiceStatus::Paid, (2026, 12, 5), 50000));
+    let paid = render(snapshot);
+    assert!(!paid.contains("id=\"approve\"") && !paid.contains("id=\"reject\""));
+    assert!(
+        !text(&paid).contains("Overdue"),
+        "a paid invoice is not overdue"
+    );
+}
+
+fn order() -> PaymentOrder {
+    PaymentOrder {
+        payment_id: "p1".into(),
+        company: OrderCompany {
+            business_id: "2345678-9".into(),
+            name: "Meikäläinen Consulting Oy".into(),
+        },
+        items: vec![
+            PaymentItem {
+                invoice_id: 3,
+                supplier: "Valio Oy".into(),
+                iban: "FI2112345600000785".into(),
+                reference: "13".into(),
+                amount_cents: 50000,
+                due_date: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+            },
+            PaymentItem {
+                invoice_id: 4,
+                supplier: "Fazer Oy".into(),
+                iban: "FI5542345670000081".into(),
+                reference: "RF18539007547034".into(),
+                amount_cents: 2550,
+                due_date: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            },
+        ],
+        total_cents: 52550,
+        currency: "EUR".into(),
+        nonce: "bm9uY2U".into(),
+        expires_at: Utc.with_ymd_and_hms(2026, 12, 1, 10, 5, 0).unwrap(),
+    }
+}
+
+#[test]
+fn the_confirmation_shows_every_payee_the_total_and_the_company_above_the_pin_pad() {
+    let snapshot = Snapshot {
+        order: Some(order()),
+        ..logged_in(Phase::PayConfirm, Lang::En)
+    };
+    let html = render(snapshot.clone());
+    let t = text(&html);
+    for want in [
+        "Meikäläinen Consulting Oy (2345678-9)",
+        "Valio Oy",
+        "FI21 1234 5600 0007 85",
+        "€500.00",
+        "Fazer Oy",
+        "FI55 4234 5670 0000 81",
+        "RF18539007547034",
+        "€25.50",
+        "€525.50",
+        "Cancel",
+    ] {
+        assert!(t.contains(want), "{want}");
+    }
+    assert!(html.contains("id=\"pin-pad\""));
+    let wrong = text(&render(failed(
+        snapshot,
+        SessionError::PinIncorrect { attempts_left: 3 },
+    )));
+    assert!(wrong.contains("3"), "attempts left: {wrong}");
+}
+
+#[test]
+fn the_result_says_how_many_invoices_were_paid() {
+    let paid = |id, cents| invoice(id, InvoiceStatus::Paid, (2026, 12, 5), cents);
+    let snapshot = Snapshot {
+        receipt: Some(PaymentConfirmed {
+            payment_id: "p1".into(),
+            status: "confirmed".into(),
+            invoices: vec![paid(3, 50000), paid(4, 2550)],
+        }),
+        ..logged_in(Phase::Paid, Lang::Fi)
+    };
+    let t = text(&render(snapshot));
+    assert!(t.contains("Maksu vahvistettu"));
+    assert!(t.contains("2 laskua maksettiin."));
+    assert!(t.contains("525,50\u{a0}€"));
 }
 
 // ---- Company menu -------------------------------------------------------------

@@ -304,7 +304,7 @@ impl Stage {
                 Ok(open) => S::Unlock {
                     stored: open.stored,
                 },
-                Err(stage) => stage,
+                Err(stage) => *stage,
             },
             (_, E::Ended(notice)) => S::Login {
                 notice: Some(notice),
@@ -324,9 +324,7 @@ impl Stage {
     }
 
     /// The open session, taken out (the stage itself when it has none).
-    // The Err is the stage handed back whole, not an error to propagate.
-    #[allow(clippy::result_large_err)]
-    fn into_open(self) -> Result<Open, Stage> {
+    fn into_open(self) -> Result<Open, Box<Stage>> {
         match self {
             Stage::Home(open)
             | Stage::CompanyMenu(open)
@@ -335,7 +333,7 @@ impl Stage {
             | Stage::Invoice { open, .. }
             | Stage::PayConfirm { open, .. }
             | Stage::Paid { open, .. } => Ok(open),
-            other => Err(other),
+            other => Err(Box::new(other)),
         }
     }
 

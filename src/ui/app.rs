@@ -184,7 +184,9 @@ requestAnimationFrame(() => {
   const active = document.activeElement;
   if (active && active.hasAttribute("data-autofocus") && screen.contains(active)) { return; }
   const own = screen.querySelector("[data-autofocus]");
-  if (own) { own.focus(); return; }
+  // Without scrolling: the payment confirmation's order above its PIN pad
+  // stays in view.
+  if (own) { own.focus({ preventScroll: true }); return; }
   const heading = screen.querySelector("h1");
   if (heading) {
     heading.setAttribute("tabindex", "-1");

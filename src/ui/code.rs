@@ -50,6 +50,10 @@ pub fn CodeScreen() -> Element {
     let error = app.error();
     let mut paste_failed = use_signal(|| false);
     let help_url = use_hook(crate::app_config::help_url);
+    let (link_start, link_end) = match t.code_read_more.rsplit_once(' ') {
+        Some((start, end)) => (format!("{start} "), end),
+        None => (String::new(), t.code_read_more),
+    };
 
     let mut send = move |code: Zeroizing<String>| {
         paste_failed.set(false);
@@ -125,9 +129,14 @@ pub fn CodeScreen() -> Element {
                 }
                 p { class: "read-more",
                     a { id: "read-more", href: "{help_url}", rel: "noopener noreferrer",
-                        // The icon leads: at a line end it would be left alone.
-                        ExternalIcon {}
-                        "{t.code_read_more}"
+                        "{link_start}"
+                        // The last word and the icon never part at a line
+                        // end — unless the text is so large that the word
+                        // alone fills the line (main.css, .keep).
+                        span { class: "keep",
+                            "{link_end}"
+                            ExternalIcon {}
+                        }
                         span { class: "sr-only", " {t.opens_in_browser}" }
                     }
                 }

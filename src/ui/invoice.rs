@@ -123,7 +123,7 @@ pub fn InvoiceScreen() -> Element {
                 }
             }
             if rejectable {
-                footer { class: "actions actions-row",
+                footer { class: "actions decision",
                     button {
                         class: "btn btn-danger",
                         id: "reject",

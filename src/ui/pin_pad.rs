@@ -10,7 +10,7 @@ use dioxus::prelude::*;
 use zeroize::Zeroizing;
 
 use super::use_app;
-use super::widgets::{focus_on_mount, Spinner};
+use super::widgets::Spinner;
 use crate::i18n::Texts;
 use crate::session::pin::PIN_MAX_LEN;
 
@@ -59,7 +59,14 @@ pub fn PinPad(
             role: "group",
             aria_label: "{label}",
             tabindex: "0",
-            onmounted: focus_on_mount,
+            // Focus without scrolling: on the payment confirmation the order
+            // above the pad stays in view.
+            onmounted: move |_| async move {
+                let _ = document::eval(
+                    "document.getElementById('pin-pad')?.focus({preventScroll: true})",
+                )
+                .await;
+            },
             "data-autofocus": "true",
             onkeydown: move |evt: KeyboardEvent| {
                 match evt.key() {

@@ -77,6 +77,32 @@ impl Client {
         .await
     }
 
+    /// `POST /v1/token`: a refresh token for new tokens.
+    pub async fn token(&self, base: &str, refresh_token: &str) -> Answer {
+        self.post(
+            base,
+            heeros_api::paths::TOKEN,
+            json!({"refresh_token": refresh_token}),
+        )
+        .await
+    }
+
+    /// A bearer `POST` of `body` to `path`.
+    pub async fn post_as(&self, base: &str, token: &str, path: &str, body: Value) -> Answer {
+        Self::finish(
+            self.http
+                .post(format!("{base}{path}"))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// A bearer `GET` of `path`.
+    pub async fn get_as(&self, base: &str, token: &str, path: &str) -> Answer {
+        Self::finish(self.http.get(format!("{base}{path}")).bearer_auth(token)).await
+    }
+
     pub async fn logout(&self, base: &str, token: &str) -> Answer {
         Self::finish(
             self.http

@@ -9,6 +9,16 @@ use crate::client::{code_of, Client};
 use crate::procs::ServerProc;
 use crate::seed::PASSWORD;
 
+/// Runs a shell command off the async workers; did it succeed?
+pub async fn run_shell(command: &str) -> bool {
+    let command = command.to_owned();
+    tokio::task::spawn_blocking(move || Command::new("sh").arg("-c").arg(&command).status())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .is_some_and(|s| s.success())
+}
+
 #[derive(Debug, Default)]
 pub struct DbRestart {
     /// Answer code -> count, over the whole run.
@@ -32,11 +42,7 @@ pub async fn database_restart(server: &ServerProc, restart: &str, seconds: f64) 
     let restart = restart.to_owned();
     let restarter = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(2)).await;
-        tokio::task::spawn_blocking(move || Command::new("sh").arg("-c").arg(&restart).status())
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .is_some_and(|s| s.success())
+        run_shell(&restart).await
     });
     let mut tail_ok = true;
     while Instant::now() < deadline {

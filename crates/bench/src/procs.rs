@@ -27,13 +27,19 @@ fn free_port() -> u16 {
 
 impl ServerProc {
     pub async fn start(database_url: &str) -> ServerProc {
-        Self::start_on(database_url, free_port()).await
+        Self::start_on(database_url, free_port(), &[]).await
     }
 
-    async fn start_on(database_url: &str, port: u16) -> ServerProc {
+    /// [`ServerProc::start`] with more environment for the server.
+    pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> ServerProc {
+        Self::start_on(database_url, free_port(), env).await
+    }
+
+    async fn start_on(database_url: &str, port: u16, env: &[(&str, &str)]) -> ServerProc {
         let child = Command::new(server_binary())
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("HEEROS_DATABASE_URL", database_url)
+            .envs(env.iter().copied())
             .env("HEEROS_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -67,7 +73,7 @@ impl ServerProc {
     pub async fn kill_and_restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        *self = Self::start_on(&self.database_url.clone(), self.port).await;
+        *self = Self::start_on(&self.database_url.clone(), self.port, &[]).await;
     }
 }
 

@@ -18,13 +18,16 @@ pub struct Storm {
     pub login_failures: u64,
     pub me: Samples,
     pub unlock: Samples,
+    /// `POST /v1/token` with the refresh token of the last unlock.
+    pub token: Samples,
     pub cheap_failures: u64,
 }
 
 /// `workers` clients log the bench users in back to back for `seconds`
 /// (one user after another: a storm of many people, as the per-name
 /// throttle holds any one name to 5 attempts in flight), while one prober
-/// calls `GET /v1/me` and `POST /v1/unlock` in turn.
+/// calls `GET /v1/me`, `POST /v1/unlock` and `POST /v1/token` (with the
+/// refresh token that unlock gave) in turn, every 10 ms.
 pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
     let client = Client::new();
     let probe = client
@@ -58,7 +61,9 @@ pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
     }
     // Let the storm build before probing.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (mut me, mut unlock, mut cheap_failures) = (Samples::default(), Samples::default(), 0);
+    let (mut me, mut unlock, mut token) =
+        (Samples::default(), Samples::default(), Samples::default());
+    let mut cheap_failures = 0;
     while Instant::now() < deadline {
         let (d, a) = timed(client.me(base, &probe.access_token)).await;
         if matches!(a, Some((200, _))) {
@@ -67,10 +72,23 @@ pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
             cheap_failures += 1
         }
         let (d, a) = timed(client.unlock(base, &probe.device_id, &probe.unlock_secret)).await;
-        if matches!(a, Some((200, _))) {
-            unlock.push(d)
-        } else {
-            cheap_failures += 1
+        let refresh = match &a {
+            Some((200, body)) => {
+                unlock.push(d);
+                body["refresh_token"].as_str().map(str::to_owned)
+            }
+            _ => {
+                cheap_failures += 1;
+                None
+            }
+        };
+        if let Some(refresh) = refresh {
+            let (d, a) = timed(client.token(base, &refresh)).await;
+            if matches!(a, Some((200, _))) {
+                token.push(d)
+            } else {
+                cheap_failures += 1
+            }
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -84,6 +102,7 @@ pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
         login_failures: failed.load(Ordering::Relaxed),
         me,
         unlock,
+        token,
         cheap_failures,
     }
 }

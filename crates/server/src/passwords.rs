@@ -1,8 +1,12 @@
 //! Password hashes: Argon2id PHC strings (m=19456 KiB, t=2, p=1). Hashing and
-//! verifying run on the blocking pool, at most one per core at a time, so a
-//! burst of logins never stalls the async workers that answer cheap calls.
+//! verifying run on a pool of their own, one thread per core, at most one
+//! job per core at a time, and at a lower OS priority than the async
+//! workers (Linux: the threads' nice value, [`HASH_NICE_ENV`]): a burst of
+//! logins takes the cores only while cheap calls do not need them.
 
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -38,10 +42,98 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     }
 }
 
-/// Runs Argon2 work off the async workers, bounded to one job per core.
+/// How much higher the hashing threads' nice value is than the process's
+/// (default [`DEFAULT_HASH_NICE`]; 0 runs them at the async workers'
+/// priority).
+pub const HASH_NICE_ENV: &str = "HEEROS_HASH_NICE";
+/// Nice +10: when an async worker and a hashing thread both want a core,
+/// the worker gets about nine tenths of it, and it preempts the hash on
+/// waking; alone, the hash gets the whole core. Beside other busy
+/// processes of normal priority it gets as little: where the server shares
+/// its cores with such work, set the variable to 0 or a smaller value.
+pub const DEFAULT_HASH_NICE: i32 = 10;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads that run Argon2 jobs; they end when the last [`Hasher`] clone
+/// is dropped (the queue closes).
+struct HashPool {
+    queue: Mutex<mpsc::Sender<Job>>,
+}
+
+impl HashPool {
+    fn new(threads: usize, nice: i32) -> Result<HashPool, ServerError> {
+        let (queue, jobs) = mpsc::channel::<Job>();
+        let jobs = Arc::new(Mutex::new(jobs));
+        for n in 0..threads {
+            let jobs = jobs.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    lower_own_priority(nice);
+                    loop {
+                        let job = match jobs.lock() {
+                            Ok(jobs) => jobs.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        // A panicking job answers nothing (its caller sees a
+                        // hashing failure); the thread goes on.
+                        let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+                    }
+                })?;
+        }
+        Ok(HashPool {
+            queue: Mutex::new(queue),
+        })
+    }
+
+    /// Runs `f` on a hashing thread; None if it could not run or panicked.
+    async fn run<R: Send + 'static>(&self, f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.queue.lock().ok()?.send(job).ok()?;
+        rx.await.ok()
+    }
+}
+
+/// Raises the calling thread's nice value by `nice` above the process's
+/// own (Linux: per thread); elsewhere, or when refused, the thread keeps
+/// its priority.
+fn lower_own_priority(nice: i32) {
+    #[cfg(target_os = "linux")]
+    if nice != 0 {
+        // SAFETY: gettid, getpriority and setpriority take no pointers;
+        // they only read and change this thread's scheduling value.
+        let done = unsafe {
+            let tid = libc::gettid() as libc::id_t;
+            let own = libc::getpriority(libc::PRIO_PROCESS, tid);
+            libc::setpriority(libc::PRIO_PROCESS, tid, (own + nice).min(19))
+        };
+        if done != 0 {
+            tracing::warn!(nice, "could not lower the hashing thread's priority");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+}
+
+/// The hashing threads' nice value: [`HASH_NICE_ENV`], else the default.
+fn hash_nice() -> i32 {
+    std::env::var(HASH_NICE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_HASH_NICE)
+}
+
+/// Runs Argon2 work off the async workers, on its own threads at a lower
+/// priority, bounded to one job per core.
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    pool: Arc<HashPool>,
     /// Verified against when the user does not exist, so an unknown user
     /// costs the same time as a wrong password.
     dummy: Arc<String>,
@@ -53,11 +145,12 @@ impl Hasher {
         let dummy = hash_blocking(&crate::secrets::random_token(24))?;
         Ok(Hasher {
             permits: Arc::new(Semaphore::new(cores)),
+            pool: Arc::new(HashPool::new(cores, hash_nice())?),
             dummy: Arc::new(dummy),
         })
     }
 
-    /// Hashes on the blocking pool; the password is wiped from memory when
+    /// Hashes on a hashing thread; the password is wiped from memory when
     /// the hash is done.
     pub async fn hash(&self, password: Zeroizing<String>) -> Result<String, ServerError> {
         let _permit = self
@@ -65,9 +158,10 @@ impl Hasher {
             .acquire()
             .await
             .map_err(|_| ServerError::Hashing)?;
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
+        self.pool
+            .run(move || hash_blocking(&password))
             .await
-            .map_err(|_| ServerError::Hashing)?
+            .ok_or(ServerError::Hashing)?
     }
 
     /// Verifies against `phc`, or against the dummy hash when `phc` is None
@@ -79,7 +173,9 @@ impl Hasher {
         };
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| self.dummy.as_str().to_owned());
-        let ok = tokio::task::spawn_blocking(move || verify_blocking(&password, &phc))
+        let ok = self
+            .pool
+            .run(move || verify_blocking(&password, &phc))
             .await
             .unwrap_or(false);
         ok && known

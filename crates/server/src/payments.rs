@@ -23,8 +23,13 @@ use crate::auth::{Auth, Caller, PinProof};
 use crate::db::payments::{ItemRow, NewPayment, PaymentRow};
 use crate::db::{self, invoices::date};
 use crate::error::Rejection;
-use crate::invoices::invoice;
+use crate::invoices::{invoice, Acting};
 use crate::{audit, secrets};
+
+/// How long one confirmation's check holds its order (seconds): parallel
+/// confirmations of one order are refused meanwhile, so never more than
+/// one of them counts a PIN attempt. A request that died lets go then.
+pub const CHECK_HOLD_S: i64 = 30;
 
 /// A payment public key from the wire: base64url of 32 bytes that are a
 /// point of the curve and not one of small order (a weak key would verify
@@ -187,12 +192,33 @@ impl Auth {
             claimed.insert(id, item);
         }
         let mut total_cents = 0;
+        let mut items = Vec::with_capacity(req.invoice_ids.len());
         for (item_no, id) in (0..).zip(&req.invoice_ids) {
-            let item = &claimed[id];
+            let item = claimed.remove(id).ok_or_else(|| {
+                Rejection::Internal("a claimed invoice is missing from the order".into())
+            })?;
             total_cents += item.amount_cents;
-            db::payments::insert_item(&mut tx, &payment_id, item_no, item).await?;
+            db::payments::insert_item(&mut tx, &payment_id, item_no, &item).await?;
+            items.push(item);
         }
         db::payments::set_total(&mut tx, &payment_id, total_cents).await?;
+        // The answer is the order exactly as just stored (the values the
+        // statements above wrote), not read back: nothing after the commit
+        // can fail, so a made order is not answered 503 (docs/api.md:
+        // a retry would find its invoices held by it until it expires).
+        let order = stored_order(
+            &PaymentRow {
+                id: payment_id.clone(),
+                business_id: acting.company.business_id.clone(),
+                company_name: acting.company.name.clone(),
+                total_cents,
+                currency: db::payments::CURRENCY.to_owned(),
+                nonce: nonce.clone(),
+                expires_at: expires_at.timestamp(),
+                confirmed_at: None,
+            },
+            &items,
+        )?;
         tx.commit().await?;
         tracing::info!(
             target: "heeros::security",
@@ -205,10 +231,7 @@ impl Auth {
             total_cents,
             "payment order made"
         );
-        self.stored_order_of(caller, &payment_id, company_id)
-            .await?
-            .map(|(order, _)| order)
-            .ok_or_else(|| Rejection::Internal("a new payment order is gone".into()))
+        Ok(order)
     }
 
     /// Why an invoice could not be claimed: not one of the company's
@@ -242,11 +265,12 @@ impl Auth {
 
     /// `POST /v1/payments/{id}/confirm`. Refused unchecked (and not
     /// counted): another's or unknown order (`not_found`); confirmed,
-    /// expired, an invoice changed since, or no payment key
-    /// (`invalid_state`). Then one PIN attempt on the device: the signature
-    /// over the stored order's lines, verified strictly. Right: the order
-    /// is confirmed and its invoices paid in one transaction, only while
-    /// it is open and all its invoices stand as signed.
+    /// expired, an invoice changed since, no payment key, or another
+    /// confirmation of it being checked (`invalid_state`). Then one PIN
+    /// attempt on the device: the signature over the stored order's
+    /// lines, verified strictly. Right: the order is confirmed and its
+    /// invoices paid in one transaction, only while it is open and all its
+    /// invoices stand as signed.
     pub async fn confirm_payment(
         &self,
         caller: &Caller,
@@ -260,7 +284,6 @@ impl Auth {
             .stored_order_of(caller, payment_id, acting.company.id)
             .await?
             .ok_or(Rejection::NotFound)?;
-        let now_s = now.timestamp();
         if confirmed_at.is_some() {
             return Err(refused(caller, payment_id, "already_confirmed"));
         }
@@ -277,12 +300,59 @@ impl Auth {
         };
         let key = parse_public_key(&key)
             .map_err(|_| Rejection::Internal("stored payment key unreadable".into()))?;
-        let lines = signed_lines(&order);
+        let now_s = now.timestamp();
+        let until = now_s + CHECK_HOLD_S;
+        if !db::payments::hold_for_check(&self.db.pool, payment_id, now_s, until).await? {
+            return Err(refused(caller, payment_id, "being_confirmed"));
+        }
+        let verify = |signed: &[u8]| key.verify_strict(signed, &signature).is_ok();
+        let outcome = self
+            .check_and_pay(caller, &acting, &order, verify, now)
+            .await;
+        let released = db::payments::release_check(&self.db.pool, payment_id, until).await;
+        if released.is_err() && outcome.is_err() {
+            // The database went away during the check: let go as soon as
+            // it is back rather than after the whole hold, so a retried
+            // confirmation is checked then (docs/api.md). A confirmed
+            // order needs no release: it is never held again.
+            let (pool, payment_id) = (self.db.pool.clone(), payment_id.to_owned());
+            tokio::spawn(async move {
+                let deadline = tokio::time::Instant::now()
+                    + std::time::Duration::from_secs(CHECK_HOLD_S as u64);
+                while tokio::time::Instant::now() < deadline {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    if db::payments::release_check(&pool, &payment_id, until)
+                        .await
+                        .is_ok()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+        outcome
+    }
+
+    /// The counted part of a confirmation (the order held for it): one PIN
+    /// attempt, whose check is `verify` over the order's signed lines; when
+    /// right, the count settled, then the order confirmed and its invoices
+    /// paid in one transaction.
+    async fn check_and_pay(
+        &self,
+        caller: &Caller,
+        acting: &Acting,
+        order: &PaymentOrder,
+        verify: impl FnOnce(&[u8]) -> bool,
+        now: DateTime<Utc>,
+    ) -> Result<PaymentConfirmed, Rejection> {
+        let payment_id = order.payment_id.as_str();
+        let lines = signed_lines(order);
         let slot = self
             .pin_attempt(&caller.device_id, PinProof::PaymentSignature, now, |_| {
-                key.verify_strict(lines.as_bytes(), &signature).is_ok()
+                verify(lines.as_bytes())
             })
             .await?;
+        let now_s = now.timestamp();
         if !db::devices::settle_unlock(&self.db.pool, &caller.device_id, slot.failed_unlocks, now_s)
             .await?
         {

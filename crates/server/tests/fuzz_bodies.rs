@@ -16,6 +16,15 @@ const CALLS: [(&str, &str); 5] = [
     ("POST", "/v1/logout"),
 ];
 
+/// Calls that read a body only from a signed-in caller: sent with a live
+/// access token.
+const CALLS_AS_USER: [(&str, &str); 4] = [
+    ("POST", "/v1/device/payment-key"),
+    ("POST", "/v1/invoices/1/reject"),
+    ("POST", "/v1/payments"),
+    ("POST", "/v1/payments/some-order/confirm"),
+];
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -26,11 +35,17 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Sends one body to every call; checks the answer's shape.
 async fn check_all(f: &common::Fixture, body: Vec<u8>, json: bool) -> Result<(), TestCaseError> {
-    for (method, path) in CALLS {
+    let token = f.session(common::MATTI).await.access_token;
+    let calls = CALLS.iter().map(|c| (c, None));
+    let calls = calls.chain(CALLS_AS_USER.iter().map(|c| (c, Some(&token))));
+    for ((method, path), token) in calls {
         let mut req = f
             .http
             .request(method.parse().unwrap(), f.url(path))
             .body(body.clone());
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
         if json {
             req = req.header("content-type", "application/json");
         }
@@ -76,6 +91,10 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
                     Just("device_id".to_owned()),
                     Just("unlock_secret".to_owned()),
                     Just("company_id".to_owned()),
+                    Just("public_key".to_owned()),
+                    Just("reason".to_owned()),
+                    Just("invoice_ids".to_owned()),
+                    Just("signature".to_owned()),
                     "[a-z_]{1,12}",
                 ],
                 inner,

@@ -96,6 +96,12 @@ fn made(a: Answer) -> PaymentOrder {
     serde_json::from_value(a.body).unwrap()
 }
 
+/// An order of the first approved invoice: its id and the order.
+async fn first_approved_ordered(f: &Fixture, token: &str) -> (i64, PaymentOrder) {
+    let id = ids(f, token, InvoiceStatus::Approved).await[0];
+    (id, made(order(f, token, &[id]).await))
+}
+
 fn sign(key: &SigningKey, order: &PaymentOrder) -> String {
     b64(&key.sign(signed_lines(order).as_bytes()).to_bytes())
 }
@@ -196,8 +202,7 @@ async fn approve_only_from_awaiting_and_reject_from_awaiting_or_approved(f: &Fix
     let rejected = invoice(reject(f, t, waiting[1], "").await);
     assert_eq!(rejected.status, InvoiceStatus::Rejected);
     // A paid one is decided.
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (id, o) = first_approved_ordered(f, t).await;
     confirmed(confirm(f, t, &o.payment_id, &sign(&p.key, &o)).await);
     assert_eq!(approve(f, t, id).await.code(), ErrorCode::InvalidState);
     assert_eq!(reject(f, t, id, "").await.code(), ErrorCode::InvalidState);
@@ -298,8 +303,7 @@ on_both!(
 async fn a_replayed_confirmation_is_refused_and_not_counted(f: &Fixture) {
     let p = payer(f, MATTI).await;
     let t = p.token();
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (_, o) = first_approved_ordered(f, t).await;
     let signature = sign(&p.key, &o);
     confirmed(confirm(f, t, &o.payment_id, &signature).await);
     for _ in 0..6 {
@@ -321,8 +325,7 @@ on_both!(
 async fn a_wrong_signature_is_a_wrong_pin_counted_with_wrong_unlocks(f: &Fixture) {
     let p = payer(f, MATTI).await;
     let t = p.token();
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (_, o) = first_approved_ordered(f, t).await;
     let wrong = sign(&key(8), &o);
     assert_eq!(wrong_unlock(f, &p, 1).await, Some(4));
     assert_eq!(wrong_unlock(f, &p, 2).await, Some(3));
@@ -350,8 +353,7 @@ on_both!(
 async fn a_right_confirmation_forgets_the_wrong_pins_before_it(f: &Fixture) {
     let p = payer(f, MATTI).await;
     let t = p.token();
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (_, o) = first_approved_ordered(f, t).await;
     wrong_unlock(f, &p, 1).await;
     wrong_unlock(f, &p, 2).await;
     let wrong = sign(&key(8), &o);
@@ -371,8 +373,7 @@ on_both!(
 async fn five_wrong_confirmations_revoke_the_device(f: &Fixture) {
     let p = payer(f, MATTI).await;
     let t = p.token();
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (id, o) = first_approved_ordered(f, t).await;
     let wrong = sign(&key(8), &o);
     for left in [4, 3, 2, 1] {
         let a = confirm(f, t, &o.payment_id, &wrong).await;
@@ -436,8 +437,7 @@ on_both!(
 async fn an_expired_order_cannot_be_confirmed_and_frees_its_invoices(f: &Fixture) {
     let p = payer(f, MATTI).await;
     let t = p.token();
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (id, o) = first_approved_ordered(f, t).await;
     // While it is open the invoice is in it.
     assert_eq!(order(f, t, &[id]).await.code(), ErrorCode::InvalidState);
     f.advance(Duration::minutes(5));
@@ -545,25 +545,46 @@ async fn parallel_confirmations_of_one_order_pay_once(f: &Fixture) {
         if a.status == 200 {
             paid += 1;
         } else {
-            // More than 5 in flight on one device: the extra ones are
-            // refused unchecked, like unlocks (docs/api.md, "Unlock").
-            assert!(
-                matches!(a.code(), ErrorCode::InvalidState | ErrorCode::DeviceRevoked),
-                "{}",
-                a.body
-            );
+            assert_eq!(a.code(), ErrorCode::InvalidState, "{}", a.body);
         }
     }
     assert_eq!(paid, 1);
+    // One check at a time per order: the others were refused unchecked.
+    assert_eq!(f.server.checks.signatures(), 1);
     let now_paid = ids(f, t, InvoiceStatus::Paid).await;
     assert_eq!(now_paid.len(), approved.len());
-    // Every signature checked was right: the device lives, its count is 0.
     assert_eq!(wrong_unlock(f, &p, 1).await, Some(4));
 }
 on_both!(
     parallel_confirmations_of_one_order_pay_once,
     parallel_confirmations_of_one_order_pay_once_on_sqlite,
     parallel_confirmations_of_one_order_pay_once_on_postgres
+);
+
+async fn a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds(f: &Fixture) {
+    let p = payer(f, MATTI).await;
+    let t = p.token();
+    let (_, o) = first_approved_ordered(f, t).await;
+    // A check whose request died, as it left the order.
+    let held = format!(
+        "UPDATE payments SET checking_until = {} WHERE id = '{}'",
+        f.clock.now().timestamp() + 30,
+        o.payment_id
+    );
+    heeros_server::db::execute(&f.server.db, &held)
+        .await
+        .unwrap();
+    let signature = sign(&p.key, &o);
+    let a = confirm(f, t, &o.payment_id, &signature).await;
+    assert_eq!(a.code(), ErrorCode::InvalidState);
+    assert_eq!(f.server.checks.signatures(), 0);
+    f.advance(Duration::seconds(30));
+    confirmed(confirm(f, t, &o.payment_id, &signature).await);
+}
+on_both!(
+    a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds,
+    a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds_on_sqlite,
+    a_confirmation_being_checked_holds_its_order_for_at_most_30_seconds_on_postgres
 );
 
 async fn parallel_orders_over_one_invoice_make_exactly_one_order(f: &Fixture) {
@@ -712,8 +733,7 @@ async fn the_payment_key_is_set_once_and_never_shown(f: &Fixture) {
         .await;
     assert_eq!(unauthenticated.code(), ErrorCode::Unauthorized);
     // Nothing the server says shows it.
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (_, o) = first_approved_ordered(f, t).await;
     let answers = [
         f.me(t).await,
         f.get_as(t, paths::DEVICES).await,
@@ -734,8 +754,7 @@ on_both!(
 async fn a_device_without_a_payment_key_cannot_confirm(f: &Fixture) {
     let s = f.session(MATTI).await;
     let t = &s.access_token;
-    let id = ids(f, t, InvoiceStatus::Approved).await[0];
-    let o = made(order(f, t, &[id]).await);
+    let (_, o) = first_approved_ordered(f, t).await;
     let a = confirm(f, t, &o.payment_id, &sign(&key(7), &o)).await;
     assert_eq!(a.code(), ErrorCode::InvalidState);
     // Once it has one, the same order confirms.

@@ -9,6 +9,8 @@ ALTER TABLE devices ADD COLUMN payment_key TEXT;
 -- A payment order: what the user confirms with the PIN. The company's
 -- business id and name are kept as they were signed. No reference to the
 -- device row: an order outlives the purge of a dead device session.
+-- checking_until: a confirmation's signature is being checked (one at a
+-- time per order; the hold lapses then if its request died).
 CREATE TABLE payments (
     id TEXT PRIMARY KEY,
     company_id BIGINT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
@@ -21,7 +23,8 @@ CREATE TABLE payments (
     nonce TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
-    confirmed_at BIGINT
+    confirmed_at BIGINT,
+    checking_until BIGINT
 );
 CREATE INDEX payments_open ON payments(confirmed_at, expires_at);
 

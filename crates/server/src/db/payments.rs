@@ -45,11 +45,14 @@ pub struct NewPayment<'a> {
     pub expires_at: i64,
 }
 
+/// The currency of every order.
+pub const CURRENCY: &str = "EUR";
+
 pub async fn insert(conn: &mut AnyConnection, new: &NewPayment<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO payments (id, company_id, business_id, company_name, user_id, device_id, \
          total_cents, currency, nonce, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, 'EUR', $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $10, $7, $8, $9)",
     )
     .bind(new.id)
     .bind(new.company_id)
@@ -60,6 +63,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewPayment<'_>) -> Result<()
     .bind(new.nonce)
     .bind(new.created_at)
     .bind(new.expires_at)
+    .bind(CURRENCY)
     .execute(&mut *conn)
     .await
     .map(|_| ())
@@ -162,6 +166,44 @@ pub async fn confirm(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Holds an open order for one confirmation's check until `until`: only
+/// while no other check holds it. One statement: of parallel
+/// confirmations of one order one is checked, the others are refused
+/// unchecked. False when it is held, confirmed or gone.
+pub async fn hold_for_check(
+    e: impl Conn<'_>,
+    payment_id: &str,
+    now: i64,
+    until: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE payments SET checking_until = $3 WHERE id = $1 AND confirmed_at IS NULL \
+         AND (checking_until IS NULL OR checking_until <= $2)",
+    )
+    .bind(payment_id)
+    .bind(now)
+    .bind(until)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a confirmation's hold on an order: the hold taken until `until`,
+/// only while it is still that one (a later hold, taken after this one
+/// lapsed, has a later `until` and is left alone).
+pub async fn release_check(
+    e: impl Conn<'_>,
+    payment_id: &str,
+    until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET checking_until = NULL WHERE id = $1 AND checking_until = $2")
+        .bind(payment_id)
+        .bind(until)
+        .execute(e)
+        .await
+        .map(|_| ())
 }
 
 /// Deletes orders never confirmed that expired before `before`; their
