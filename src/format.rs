@@ -58,6 +58,16 @@ pub fn date(lang: Lang, day: NaiveDate) -> String {
         .to_string()
 }
 
+/// A moment as a day in the UI language's usual long form: en "1 March
+/// 2026", fi and sv "1.3.2026" (login expiry, a device's last use).
+pub fn long_date(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String {
+    let pattern = match lang {
+        Lang::En => "%-d %B %Y",
+        Lang::Fi | Lang::Sv => "%-d.%-m.%Y",
+    };
+    at.format(pattern).to_string()
+}
+
 /// An IBAN in groups of four, as on paper ("FI21 1234 5600 0007 85").
 pub fn iban(iban: &str) -> String {
     let compact: Vec<char> = iban.chars().filter(|c| !c.is_whitespace()).collect();

@@ -1176,12 +1176,21 @@ fn invoices_in(snap: &Snapshot, status: InvoiceStatus) -> Vec<Invoice> {
 async fn confirming_two(app: &mut SessionStore) -> (Snapshot, Vec<Invoice>) {
     let approved = invoices_in(&app.snapshot(), InvoiceStatus::Approved);
     let picked = approved[..2].to_vec();
-    for invoice in &picked {
-        app.send(Intent::ToggleInvoice(invoice.id)).await;
+    (confirming(app, &picked).await, picked)
+}
+
+/// `picked` picked on Home (those not picked yet), then Pay: the
+/// confirmation.
+async fn confirming(app: &mut SessionStore, picked: &[Invoice]) -> Snapshot {
+    let selected = app.snapshot().selected;
+    for invoice in picked {
+        if !selected.contains(&invoice.id) {
+            app.send(Intent::ToggleInvoice(invoice.id)).await;
+        }
     }
     let snap = app.send(Intent::Pay).await;
     assert_eq!(snap.phase, Phase::PayConfirm, "{:?}", snap.error);
-    (snap, picked)
+    snap
 }
 
 #[tokio::test]
@@ -1400,24 +1409,12 @@ async fn an_order_older_than_five_minutes_is_refused_and_the_list_fetched_again(
         "nothing was paid; the invoices can be paid again"
     );
     // A new order of the same invoices pays.
-    let (_, _) = confirming_two_again(&mut app, &picked).await;
+    // The picks survive the refreshed list.
+    confirming(&mut app, &picked).await;
     let snap = app
         .send(Intent::ConfirmPayment(PIN.to_owned().into()))
         .await;
     assert_eq!(snap.phase, Phase::Paid, "{:?}", snap.error);
-}
-
-/// The picks survive a refreshed list; Pay again.
-async fn confirming_two_again(app: &mut SessionStore, picked: &[Invoice]) -> (Snapshot, ()) {
-    let selected = app.snapshot().selected;
-    for invoice in picked {
-        if !selected.contains(&invoice.id) {
-            app.send(Intent::ToggleInvoice(invoice.id)).await;
-        }
-    }
-    let snap = app.send(Intent::Pay).await;
-    assert_eq!(snap.phase, Phase::PayConfirm, "{:?}", snap.error);
-    (snap, ())
 }
 
 #[tokio::test]

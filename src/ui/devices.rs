@@ -35,7 +35,7 @@ pub fn DevicesScreen() -> Element {
                                 span { class: "device-name", "{device.device_name}" }
                                 span { class: "device-meta",
                                     "{device.platform} · "
-                                    {Texts::fill(t.last_used, super::home::format_date(lang, device.last_used_at))}
+                                    {Texts::fill(t.last_used, crate::format::long_date(lang, device.last_used_at))}
                                 }
                             }
                             if device.current {

@@ -10,16 +10,7 @@ use super::use_app;
 use super::widgets::{IntentError, RenewNote, Spinner};
 use crate::format;
 use crate::i18n::Texts;
-use crate::lang::Lang;
 use crate::session::Intent;
-
-/// A login expiry date in the UI language's usual format.
-pub fn format_date(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String {
-    match lang {
-        Lang::En => at.format("%-d %B %Y").to_string(),
-        Lang::Fi | Lang::Sv => at.format("%-d.%-m.%Y").to_string(),
-    }
-}
 
 #[component]
 pub fn HomeScreen() -> Element {
@@ -41,7 +32,7 @@ pub fn HomeScreen() -> Element {
         .account
         .as_ref()
         .map(|a| a.login_expires_at)
-        .map(|at| Texts::fill(t.login_valid_until, format_date(lang, at)));
+        .map(|at| Texts::fill(t.login_valid_until, format::long_date(lang, at)));
     let of = |status: InvoiceStatus| -> Vec<Invoice> {
         snapshot
             .invoices

@@ -296,7 +296,7 @@ pub fn RenewNote() -> Element {
     };
     let ends = Texts::fill(
         t.login_ends,
-        super::home::format_date(lang, account.login_expires_at),
+        crate::format::long_date(lang, account.login_expires_at),
     );
     rsx! {
         div { class: "banner banner-notice renew-note", role: "status",
