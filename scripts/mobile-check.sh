@@ -47,29 +47,28 @@ export IPHONEOS_DEPLOYMENT_TARGET="$IOS_MIN"
 
 log_dir="$(mktemp -d)"
 trap 'rm -rf "$log_dir"' EXIT
-target_args=()
-for t in "${TARGETS[@]}"; do target_args+=(--target "$t"); done
-# Both targets in one cargo run: one job graph keeps both cores busy (two
-# runs one after the other left a core idle at each one's tail).
-# --lib --bins: the app library and the heeros-mobile binary (tests,
-# benches and examples are desktop-only). The CC/CFLAGS above are only
-# read for their own target, so host builds keep their cache.
-echo "== cargo check ${target_args[*]} --no-default-features --features mobile"
-start=$SECONDS
-if ! cargo check "${target_args[@]}" --no-default-features --features mobile \
-    -p heeros-mobile --lib --bins --message-format short 2>&1 | tee "$log_dir/check.log"; then
-  echo "mobile-check: FAILED (see the errors above)" >&2
-  exit 1
-fi
-took=$((SECONDS - start))
-# Warnings in our own code (src/, crates/) count as failures, like clippy -D warnings.
-if grep -E '^(src|crates)/[^ ]+: warning' "$log_dir/check.log"; then
-  echo "mobile-check: FAILED: warnings in the app's own code (above)" >&2
-  exit 1
-fi
+declare -A took
+for t in "${TARGETS[@]}"; do
+  echo "== cargo check --target $t --no-default-features --features mobile"
+  start=$SECONDS
+  # --lib --bins: the app library and the heeros-mobile binary (tests,
+  # benches and examples are desktop-only). The CC/CFLAGS above are only
+  # read for this target, so host builds keep their cache.
+  if ! cargo check --target "$t" --no-default-features --features mobile \
+      -p heeros-mobile --lib --bins --message-format short 2>&1 | tee "$log_dir/$t.log"; then
+    echo "mobile-check: FAILED for $t (see the errors above)" >&2
+    exit 1
+  fi
+  took[$t]=$((SECONDS - start))
+  # Warnings in our own code (src/, crates/) count as failures, like clippy -D warnings.
+  if grep -E '^(src|crates)/[^ ]+: warning' "$log_dir/$t.log"; then
+    echo "mobile-check: FAILED for $t: warnings in the app's own code (above)" >&2
+    exit 1
+  fi
+done
 
 cat <<EOF
-mobile-check: passed (aarch64-linux-android and aarch64-apple-ios, ${took}s).
+mobile-check: passed (aarch64-linux-android ${took[aarch64-linux-android]}s, aarch64-apple-ios ${took[aarch64-apple-ios]}s).
   Proves: the whole app (src/ incl. the cfg(target_os = "android"/"ios") code,
     e.g. the Android keystore and iOS protected-keychain stores, and
     heeros-api) type-checks and borrow-checks for both phone targets with the

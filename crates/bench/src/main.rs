@@ -92,6 +92,62 @@ fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// Rows 1 and 2 on one database: a login storm per hashing priority.
+async fn storm_rows(
+    backend: &str,
+    url: &str,
+    priorities: &[&str],
+    floor: f64,
+    cores: usize,
+    seconds: f64,
+) {
+    for &priority in priorities {
+        let reference = priority != "idle";
+        let server = ServerProc::start_with(
+            url,
+            &[(heeros_server::passwords::HASH_PRIORITY_ENV, priority)],
+        )
+        .await;
+        let load = load_average();
+        let storm = storm::run(&server.base_url, cores * 4, seconds).await;
+        drop(server);
+        let ratio = storm.logins_per_s / floor;
+        let at = match priority {
+            "idle" => format!("{backend}, hashing threads at SCHED_IDLE (the default)"),
+            nice => format!("{backend}, hashing threads at nice +{nice}"),
+        };
+        let mark = |met: bool| if reference { None } else { Some(met) };
+        row_or_reference(
+            &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
+            format!(
+                "{:.1} ÷ {:.1} = {ratio:.2} (login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
+                storm.logins_per_s, floor, storm.login_failures, storm.client_cores
+            ),
+            "≥ 0.9",
+            mark(ratio >= 0.9 && storm.login_failures == 0),
+        );
+        // 2. Cheap calls during the storm.
+        for (call, samples) in [
+            ("`GET /v1/me`", &storm.me),
+            ("`POST /v1/unlock`", &storm.unlock),
+            ("`POST /v1/token`", &storm.token),
+        ] {
+            row_or_reference(
+                &format!("2. {call} during the login storm, p50 / p99, {at}"),
+                format!(
+                    "{} / {} ({} calls; failures of the three: {})",
+                    ms(samples.percentile(50.0)),
+                    ms(samples.percentile(99.0)),
+                    samples.len(),
+                    storm.cheap_failures
+                ),
+                "p99 < 5 ms, no failures",
+                mark(samples.percentile(99.0).as_secs_f64() < 0.005 && storm.cheap_failures == 0),
+            );
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
@@ -111,50 +167,31 @@ async fn main() {
         })
         .await
         .expect("floor");
-        // Twice, side by side: the hashing threads at the async workers'
-        // priority (nice 0, the reference), then at the server's default.
-        let default_nice = heeros_server::passwords::DEFAULT_HASH_NICE.to_string();
-        for nice in ["0", default_nice.as_str()] {
-            let reference = nice == "0";
-            let server =
-                ServerProc::start_with(&sqlite, &[(heeros_server::passwords::HASH_NICE_ENV, nice)])
-                    .await;
-            let load = load_average();
-            let storm = storm::run(&server.base_url, cores * 4, args.seconds).await;
-            drop(server);
-            let ratio = storm.logins_per_s / floor;
-            let at = format!("hashing threads at nice +{nice} (relative to the server)");
-            let mark = |met: bool| if reference { None } else { Some(met) };
-            row_or_reference(
-                &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
-                format!(
-                    "{:.1} ÷ {:.1} = {ratio:.2} (login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
-                    storm.logins_per_s, floor, storm.login_failures, storm.client_cores
-                ),
-                "≥ 0.9",
-                mark(ratio >= 0.9 && storm.login_failures == 0),
-            );
-            // 2. Cheap calls during the storm.
-            for (call, samples) in [
-                ("`GET /v1/me`", &storm.me),
-                ("`POST /v1/unlock`", &storm.unlock),
-                ("`POST /v1/token`", &storm.token),
-            ] {
-                row_or_reference(
-                    &format!("2. {call} during the login storm, p50 / p99, {at}"),
-                    format!(
-                        "{} / {} ({} calls; failures of the three: {})",
-                        ms(samples.percentile(50.0)),
-                        ms(samples.percentile(99.0)),
-                        samples.len(),
-                        storm.cheap_failures
-                    ),
-                    "p99 < 5 ms, no failures",
-                    mark(
-                        samples.percentile(99.0).as_secs_f64() < 0.005 && storm.cheap_failures == 0,
-                    ),
-                );
-            }
+        // Side by side on SQLite: the hashing threads at the async
+        // workers' priority (the reference), at nice +10 (the previous
+        // default), and at the server's default, SCHED_IDLE; on PostgreSQL
+        // the reference and the default.
+        storm_rows(
+            "SQLite",
+            &sqlite,
+            &["0", "10", "idle"],
+            floor,
+            cores,
+            args.seconds,
+        )
+        .await;
+        if let Some(base) = &args.postgres {
+            let url = heeros_server::testing::fresh_postgres_database(base).await;
+            seed::seed(&url, args.devices + rule_rounds).await;
+            storm_rows(
+                "PostgreSQL",
+                &url,
+                &["0", "idle"],
+                floor,
+                cores,
+                args.seconds,
+            )
+            .await;
         }
     }
 

@@ -122,7 +122,9 @@ impl Auth {
     /// `POST /v1/login`. The attempt is counted against the name and the
     /// address before Argon2 runs (refused while either backs off or the
     /// name is locked). Unknown user and wrong password are answered alike,
-    /// after the same Argon2 work.
+    /// after the same Argon2 work. Two transactions: the reservations with
+    /// the user read before the hash, and everything a right password
+    /// settles after it (docs/design.md, "Login in two commits").
     pub async fn login(
         &self,
         req: LoginRequest,
@@ -135,14 +137,23 @@ impl Auth {
             (Kind::Name, throttle::key(Kind::Name, &name_key)),
             (Kind::Address, throttle::key(Kind::Address, client)),
         ];
-        let reserved = throttle::reserve(&self.db, &keys, now).await?;
-        let (name, address) = (&reserved[0], &reserved[1]);
-
+        let mut tx = self.db.pool.begin().await?;
+        let reserved = match throttle::reserve_all_in(&mut tx, &keys, now).await? {
+            Ok(reserved) => reserved,
+            Err(refused) => {
+                tx.rollback().await?;
+                let (kind, key) = &keys[refused];
+                return Err(throttle::refusal(&self.db, *kind, key, now).await?);
+            }
+        };
         let user = if name_key.is_empty() || name_key.chars().count() > names::MAX_NAME_CHARS {
             None
         } else {
-            db::users::find_for_login(&self.db.pool, &name_key).await?
+            db::users::find_for_login(&mut *tx, &name_key).await?
         };
+        tx.commit().await?;
+        let (name, address) = (&reserved[0], &reserved[1]);
+
         let (user_id, phc, totp_secret) = match user {
             Some(u) => (Some(u.id), Some(u.password_hash), u.totp_secret),
             None => (None, None, None),
@@ -165,18 +176,19 @@ impl Auth {
             );
             return Err(Rejection::InvalidCredentials);
         };
-        throttle::release(&self.db, address).await?;
 
         let device_name = names::label(&req.device_name, MAX_DEVICE_NAME_CHARS);
         let platform = names::label(&req.platform, MAX_PLATFORM_CHARS);
+        let mut tx = self.db.pool.begin().await?;
+        throttle::release(&mut tx, address).await?;
         if totp_secret.is_some() {
             // Half way: the run of failures on the name goes on until the
             // code is right too.
-            throttle::release(&self.db, name).await?;
+            throttle::release(&mut tx, name).await?;
             let challenge = secrets::random_token(32);
             let expires = now + Duration::minutes(CHALLENGE_MINUTES);
             db::challenges::insert(
-                &self.db,
+                &mut *tx,
                 &secrets::hash(challenge.as_bytes()),
                 user_id,
                 &device_name,
@@ -185,8 +197,9 @@ impl Auth {
             )
             .await?;
             let dropped =
-                db::challenges::trim(&self.db, user_id, MAX_CHALLENGES_PER_USER, now.timestamp())
+                db::challenges::trim(&mut *tx, user_id, MAX_CHALLENGES_PER_USER, now.timestamp())
                     .await?;
+            tx.commit().await?;
             tracing::info!(
                 target: "heeros::security",
                 event = "password_ok",
@@ -200,18 +213,21 @@ impl Auth {
                 challenge_expires_at: expires,
             });
         }
-        throttle::reset(&self.db, name).await?;
+        throttle::reset(&mut tx, name).await?;
+        let created = create_device_session(&mut tx, user_id, &device_name, &platform, now).await?;
+        tx.commit().await?;
         tracing::info!(target: "heeros::security", event = "login", user_id, addr = %client, "logged in");
-        let session = self
-            .create_device_session(user_id, &device_name, &platform, now)
-            .await?;
-        Ok(LoginStep::PinSetup { session })
+        Ok(LoginStep::PinSetup {
+            session: created.logged(user_id),
+        })
     }
 
     /// `POST /v1/login/totp`. The attempt is counted on the challenge (at
     /// most 5) and on the user's name (back-off and the 100-failure lock,
     /// shared with passwords) before the code is checked. A code is accepted
-    /// once: its time step must be newer than the last accepted one.
+    /// once: its time step must be newer than the last accepted one. A
+    /// right code claims its step and the challenge, ends the name's run of
+    /// failures and makes the device session in one transaction.
     pub async fn login_totp(
         &self,
         req: TotpRequest,
@@ -223,11 +239,19 @@ impl Auth {
 
         let code = Zeroizing::new(normalize_code(&req.code));
         Checks::count(&self.checks.codes);
-        let fresh = match totp::matching_step(&secret, &code, now) {
-            Some(step) => db::users::claim_totp_step(&self.db.pool, slot.user_id, step).await?,
-            None => false,
+        let claimed = match totp::matching_step(&secret, &code, now) {
+            Some(step) => {
+                let mut tx = self.db.pool.begin().await?;
+                if db::users::claim_totp_step(&mut *tx, slot.user_id, step).await? {
+                    Some(tx)
+                } else {
+                    tx.rollback().await?;
+                    None
+                }
+            }
+            None => None,
         };
-        if !fresh {
+        let Some(mut tx) = claimed else {
             tracing::warn!(
                 target: "heeros::security",
                 event = "totp_wrong",
@@ -242,16 +266,28 @@ impl Auth {
             return Err(Rejection::TotpInvalid {
                 attempts_left: MAX_TOTP_ATTEMPTS - slot.attempts,
             });
-        }
-        if !db::challenges::claim(&self.db, &id_hash).await? {
+        };
+        if !db::challenges::claim(&mut *tx, &id_hash).await? {
+            // Used by a parallel request with this challenge: its session
+            // stands, and this one claims nothing (the step stays unused by
+            // this request).
+            tx.rollback().await?;
             return Err(Rejection::ChallengeExpired);
         }
-        throttle::reset(&self.db, &name).await?;
+        throttle::reset(&mut tx, &name).await?;
+        let created = create_device_session(
+            &mut tx,
+            slot.user_id,
+            &slot.device_name,
+            &slot.platform,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(target: "heeros::security", event = "login", user_id = slot.user_id, "logged in with authenticator code");
-        let session = self
-            .create_device_session(slot.user_id, &slot.device_name, &slot.platform, now)
-            .await?;
-        Ok(LoginStep::PinSetup { session })
+        Ok(LoginStep::PinSetup {
+            session: created.logged(slot.user_id),
+        })
     }
 
     /// Counts a code attempt on the challenge and on the user's name key,
@@ -280,64 +316,6 @@ impl Auth {
         };
         tx.commit().await?;
         Ok((slot, owner, name))
-    }
-
-    /// A full login's device session: the device row, the oldest sessions
-    /// beyond [`MAX_DEVICES_PER_USER`] revoked (`superseded`), and a first
-    /// access token, in one transaction.
-    async fn create_device_session(
-        &self,
-        user_id: i64,
-        device_name: &str,
-        platform: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Session, Rejection> {
-        let me = me(&self.db, user_id).await?;
-        let device_id = secrets::random_token(16);
-        let unlock_secret = Zeroizing::new(secrets::random_bytes(UNLOCK_SECRET_LEN));
-        let login_expires_at = now + Duration::days(LOGIN_LIFETIME_DAYS);
-        let now_s = now.timestamp();
-        let mut tx = self.db.pool.begin().await?;
-        db::devices::insert(
-            &mut *tx,
-            &device_id,
-            user_id,
-            device_name,
-            platform,
-            &secrets::hash(&unlock_secret),
-            now_s,
-            login_expires_at.timestamp(),
-        )
-        .await?;
-        let live = db::devices::find_live_ids_by_user(&mut *tx, user_id).await?;
-        let mut superseded = Vec::new();
-        for old in live.into_iter().skip(MAX_DEVICES_PER_USER) {
-            if db::devices::revoke(&mut tx, &old, "superseded", now_s).await? {
-                superseded.push(old);
-            }
-        }
-        // The login's access token is a family of its own (no refresh
-        // token: the app sets its PIN and unlocks).
-        let (access_token, access_expires_at) =
-            issue_access_token(&mut tx, &device_id, &secrets::random_token(16), now).await?;
-        tx.commit().await?;
-        for old in &superseded {
-            audit::device_revoked(old, "superseded");
-        }
-        tracing::info!(
-            target: "heeros::security",
-            event = "device_created",
-            user_id,
-            device = %audit::device(&device_id),
-            "new device session"
-        );
-        Ok(Session {
-            device_id,
-            unlock_secret: secrets::b64(&unlock_secret),
-            access_token,
-            access_expires_at,
-            account: me.into_account(login_expires_at),
-        })
     }
 
     /// Ends a device session and its tokens, and says so in the security
@@ -669,6 +647,81 @@ impl Auth {
     }
 }
 
+/// A full login's device session, inside the caller's transaction: the
+/// device row, the oldest sessions beyond [`MAX_DEVICES_PER_USER`]
+/// revoked (`superseded`), and a first access token. The caller commits,
+/// then logs it with [`NewSession::logged`].
+async fn create_device_session(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    device_name: &str,
+    platform: &str,
+    now: DateTime<Utc>,
+) -> Result<NewSession, Rejection> {
+    let me = me_in(&mut *conn, user_id).await?;
+    let device_id = secrets::random_token(16);
+    let unlock_secret = Zeroizing::new(secrets::random_bytes(UNLOCK_SECRET_LEN));
+    let login_expires_at = now + Duration::days(LOGIN_LIFETIME_DAYS);
+    let now_s = now.timestamp();
+    db::devices::insert(
+        &mut *conn,
+        &device_id,
+        user_id,
+        device_name,
+        platform,
+        &secrets::hash(&unlock_secret),
+        now_s,
+        login_expires_at.timestamp(),
+    )
+    .await?;
+    let superseded = db::devices::revoke_beyond_newest(
+        &mut *conn,
+        user_id,
+        MAX_DEVICES_PER_USER as i64,
+        "superseded",
+        now_s,
+    )
+    .await?;
+    // The login's access token is a family of its own (no refresh
+    // token: the app sets its PIN and unlocks).
+    let (access_token, access_expires_at) =
+        issue_access_token(&mut *conn, &device_id, &secrets::random_token(16), now).await?;
+    Ok(NewSession {
+        session: Session {
+            device_id,
+            unlock_secret: secrets::b64(&unlock_secret),
+            access_token,
+            access_expires_at,
+            account: me.into_account(login_expires_at),
+        },
+        superseded,
+    })
+}
+
+/// A device session made in a transaction not yet committed, with the
+/// sessions it superseded.
+struct NewSession {
+    session: Session,
+    superseded: Vec<String>,
+}
+
+impl NewSession {
+    /// Says in the security log what the committed login did.
+    fn logged(self, user_id: i64) -> Session {
+        for old in &self.superseded {
+            audit::device_revoked(old, "superseded");
+        }
+        tracing::info!(
+            target: "heeros::security",
+            event = "device_created",
+            user_id,
+            device = %audit::device(&self.session.device_id),
+            "new device session"
+        );
+        self.session
+    }
+}
+
 /// A new access token of one unlock of a device, stored hashed; it lives
 /// [`ACCESS_TOKEN_MINUTES`].
 async fn issue_access_token(
@@ -718,20 +771,29 @@ async fn issue_refresh_token(
 /// stored choice if still allowed, else the first company): what
 /// [`Auth::me`] answers, readable without an `Auth` (the app's tests).
 pub async fn me(db: &Db, user_id: i64) -> Result<Me, Rejection> {
-    let profile = db::users::find_profile(&db.pool, user_id)
-        .await?
-        .ok_or(Rejection::Unauthorized)?;
-    let companies: Vec<Company> = db::companies::find_all_by_user(&db.pool, user_id)
-        .await?
+    me_in(&db.pool, user_id).await
+}
+
+/// [`me`] on any connection or transaction: one query.
+async fn me_in(e: impl db::Conn<'_>, user_id: i64) -> Result<Me, Rejection> {
+    let rows = db::users::find_account(e, user_id).await?;
+    let first = rows.first().ok_or(Rejection::Unauthorized)?;
+    let (display_name, stored) = (first.display_name.clone(), first.current_company_id);
+    let companies: Vec<Company> = rows
         .into_iter()
-        .map(Company::from)
+        .filter_map(|r| {
+            Some(Company {
+                id: r.company_id?,
+                name: r.company_name?,
+                business_id: r.business_id?,
+            })
+        })
         .collect();
-    let current_company_id =
-        current_company(profile.current_company_id, &companies).ok_or(Rejection::Forbidden)?;
+    let current_company_id = current_company(stored, &companies).ok_or(Rejection::Forbidden)?;
     Ok(Me {
         user: User {
             id: user_id,
-            display_name: profile.display_name,
+            display_name,
         },
         companies,
         current_company_id,

@@ -41,7 +41,7 @@ pub use error::{Rejection, ServerError};
 
 use auth::{Auth, Checks};
 use http::AppState;
-use passwords::Hasher;
+use passwords::{HashPriority, Hasher};
 
 /// How `serve` treats connections and clients. The defaults are the
 /// production values; tests shorten the timeouts.
@@ -60,6 +60,9 @@ pub struct Options {
     pub max_connections: usize,
     /// How often expired rows are purged.
     pub purge_every: Duration,
+    /// The Argon2 threads' priority (default: [`passwords::HASH_PRIORITY_ENV`],
+    /// else `SCHED_IDLE`).
+    pub hash_priority: HashPriority,
 }
 
 impl Default for Options {
@@ -70,6 +73,7 @@ impl Default for Options {
             request_timeout: Duration::from_secs(30),
             max_connections: 1024,
             purge_every: Duration::from_secs(600),
+            hash_priority: HashPriority::from_env(),
         }
     }
 }
@@ -81,7 +85,7 @@ pub fn router(db: Db, clock: Clock, options: &Options) -> Result<axum::Router, S
 
 fn state(db: Db, clock: Clock, options: &Options) -> Result<AppState, ServerError> {
     Ok(AppState {
-        auth: Auth::new(db, Hasher::new()?),
+        auth: Auth::new(db, Hasher::new(options.hash_priority)?),
         clock,
         trust_forwarded: options.trust_forwarded,
         request_timeout: options.request_timeout,

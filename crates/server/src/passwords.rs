@@ -1,8 +1,8 @@
 //! Password hashes: Argon2id PHC strings (m=19456 KiB, t=2, p=1). Hashing and
 //! verifying run on a pool of their own, one thread per core, at most one
 //! job per core at a time, and at a lower OS priority than the async
-//! workers (Linux: the threads' nice value, [`HASH_NICE_ENV`]): a burst of
-//! logins takes the cores only while cheap calls do not need them.
+//! workers (Linux: `SCHED_IDLE` by default, [`HASH_PRIORITY_ENV`]): a burst
+//! of logins takes the cores only while cheap calls do not need them.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
@@ -42,16 +42,49 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     }
 }
 
-/// How much higher the hashing threads' nice value is than the process's
-/// (default [`DEFAULT_HASH_NICE`]; 0 runs them at the async workers'
-/// priority).
-pub const HASH_NICE_ENV: &str = "HEEROS_HASH_NICE";
-/// Nice +10: when an async worker and a hashing thread both want a core,
-/// the worker gets about nine tenths of it, and it preempts the hash on
-/// waking; alone, the hash gets the whole core. Beside other busy
-/// processes of normal priority it gets as little: where the server shares
-/// its cores with such work, set the variable to 0 or a smaller value.
-pub const DEFAULT_HASH_NICE: i32 = 10;
+/// The hashing threads' priority (Linux), read at start: `idle` (the
+/// default), a nice offset above the process's own (`10`), or `0` for the
+/// async workers' priority.
+pub const HASH_PRIORITY_ENV: &str = "HEEROS_HASH_PRIORITY";
+
+/// How the hashing threads yield to the async workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashPriority {
+    /// Linux `SCHED_IDLE`: a hash runs only on a core no normal thread
+    /// wants, and any waking async worker or SQLite thread preempts it at
+    /// once, so cheap calls keep their latency under a login storm. Alone
+    /// on its cores the server loses no login throughput; beside other
+    /// busy processes of normal priority the hashes get only what those
+    /// leave — there, use a nice offset or 0.
+    Idle,
+    /// The process's nice value plus this (0: the same priority).
+    Nice(i32),
+}
+
+impl HashPriority {
+    /// `idle`, or a nice offset 0..=19; anything else is None.
+    pub fn parse(text: &str) -> Option<HashPriority> {
+        match text.trim() {
+            "idle" => Some(HashPriority::Idle),
+            n => n
+                .parse()
+                .ok()
+                .filter(|n| (0..=19).contains(n))
+                .map(HashPriority::Nice),
+        }
+    }
+
+    /// [`HASH_PRIORITY_ENV`], else [`HashPriority::Idle`].
+    pub fn from_env() -> HashPriority {
+        match std::env::var(HASH_PRIORITY_ENV) {
+            Ok(text) => HashPriority::parse(&text).unwrap_or_else(|| {
+                tracing::warn!(%text, "{HASH_PRIORITY_ENV}: not idle or 0..19; using idle");
+                HashPriority::Idle
+            }),
+            Err(_) => HashPriority::Idle,
+        }
+    }
+}
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -62,7 +95,7 @@ struct HashPool {
 }
 
 impl HashPool {
-    fn new(threads: usize, nice: i32) -> Result<HashPool, ServerError> {
+    fn new(threads: usize, priority: HashPriority) -> Result<HashPool, ServerError> {
         let (queue, jobs) = mpsc::channel::<Job>();
         let jobs = Arc::new(Mutex::new(jobs));
         for n in 0..threads {
@@ -70,7 +103,7 @@ impl HashPool {
             std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
                 .spawn(move || {
-                    lower_own_priority(nice);
+                    lower_own_priority(priority);
                     loop {
                         let job = match jobs.lock() {
                             Ok(jobs) => jobs.recv(),
@@ -99,33 +132,35 @@ impl HashPool {
     }
 }
 
-/// Raises the calling thread's nice value by `nice` above the process's
-/// own (Linux: per thread); elsewhere, or when refused, the thread keeps
-/// its priority.
-fn lower_own_priority(nice: i32) {
+/// Lowers the calling thread's priority (Linux: per thread); elsewhere,
+/// or when refused, the thread keeps its priority.
+fn lower_own_priority(priority: HashPriority) {
     #[cfg(target_os = "linux")]
-    if nice != 0 {
+    {
         // SAFETY: gettid, getpriority and setpriority take no pointers;
-        // they only read and change this thread's scheduling value.
+        // sched_setscheduler reads the one sched_param it is given. They
+        // only read and change this thread's scheduling (pid 0 and a tid
+        // name the calling thread).
         let done = unsafe {
-            let tid = libc::gettid() as libc::id_t;
-            let own = libc::getpriority(libc::PRIO_PROCESS, tid);
-            libc::setpriority(libc::PRIO_PROCESS, tid, (own + nice).min(19))
+            match priority {
+                HashPriority::Nice(0) => 0,
+                HashPriority::Nice(nice) => {
+                    let tid = libc::gettid() as libc::id_t;
+                    let own = libc::getpriority(libc::PRIO_PROCESS, tid);
+                    libc::setpriority(libc::PRIO_PROCESS, tid, (own + nice).min(19))
+                }
+                HashPriority::Idle => {
+                    let param = libc::sched_param { sched_priority: 0 };
+                    libc::sched_setscheduler(0, libc::SCHED_IDLE, &param)
+                }
+            }
         };
         if done != 0 {
-            tracing::warn!(nice, "could not lower the hashing thread's priority");
+            tracing::warn!(?priority, "could not lower the hashing thread's priority");
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = nice;
-}
-
-/// The hashing threads' nice value: [`HASH_NICE_ENV`], else the default.
-fn hash_nice() -> i32 {
-    std::env::var(HASH_NICE_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_HASH_NICE)
+    let _ = priority;
 }
 
 /// Runs Argon2 work off the async workers, on its own threads at a lower
@@ -140,12 +175,12 @@ pub struct Hasher {
 }
 
 impl Hasher {
-    pub fn new() -> Result<Self, ServerError> {
+    pub fn new(priority: HashPriority) -> Result<Self, ServerError> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let dummy = hash_blocking(&crate::secrets::random_token(24))?;
         Ok(Hasher {
             permits: Arc::new(Semaphore::new(cores)),
-            pool: Arc::new(HashPool::new(cores, hash_nice())?),
+            pool: Arc::new(HashPool::new(cores, priority)?),
             dummy: Arc::new(dummy),
         })
     }
@@ -197,9 +232,48 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_user_never_verifies_even_with_the_dummy_password() {
-        let hasher = Hasher::new().unwrap();
+        let hasher = Hasher::new(HashPriority::Nice(0)).unwrap();
         assert!(!hasher.verify(Zeroizing::new("anything".into()), None).await);
         let phc = hasher.hash(Zeroizing::new("pw".into())).await.unwrap();
         assert!(hasher.verify(Zeroizing::new("pw".into()), Some(phc)).await);
+    }
+
+    #[test]
+    fn priorities_parse_from_idle_or_a_nice_offset() {
+        assert_eq!(HashPriority::parse("idle"), Some(HashPriority::Idle));
+        assert_eq!(HashPriority::parse(" 10 "), Some(HashPriority::Nice(10)));
+        assert_eq!(HashPriority::parse("0"), Some(HashPriority::Nice(0)));
+        assert_eq!(HashPriority::parse("20"), None);
+        assert_eq!(HashPriority::parse("-5"), None);
+        assert_eq!(HashPriority::parse("low"), None);
+    }
+
+    /// What a hashing thread runs at, seen from inside it.
+    #[cfg(target_os = "linux")]
+    async fn seen_by_a_hashing_thread(priority: HashPriority) -> (i32, i32) {
+        let pool = HashPool::new(1, priority).unwrap();
+        // SAFETY: no pointers; they read this thread's scheduling.
+        pool.run(|| unsafe {
+            let tid = libc::gettid() as libc::id_t;
+            (
+                libc::sched_getscheduler(0),
+                libc::getpriority(libc::PRIO_PROCESS, tid),
+            )
+        })
+        .await
+        .unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_threads_run_at_the_priority_asked() {
+        // SAFETY: no pointers; reads this thread's nice value.
+        let own = unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        let (policy, _) = seen_by_a_hashing_thread(HashPriority::Idle).await;
+        assert_eq!(policy, libc::SCHED_IDLE);
+        let (policy, nice) = seen_by_a_hashing_thread(HashPriority::Nice(5)).await;
+        assert_eq!((policy, nice), (libc::SCHED_OTHER, (own + 5).min(19)));
+        let (policy, nice) = seen_by_a_hashing_thread(HashPriority::Nice(0)).await;
+        assert_eq!((policy, nice), (libc::SCHED_OTHER, own));
     }
 }

@@ -105,28 +105,24 @@ pub fn log_key(kind: Kind, key: &str) -> String {
     }
 }
 
-/// Counts one attempt against every key, all or none, in one transaction:
-/// refused (nothing counted) while a key is backing off or locked. The
-/// back-off the attempt would earn if it fails is set at once, so a burst
-/// cannot slip past it; a success gives it back.
-pub async fn reserve(
-    db: &Db,
+/// Counts one attempt against every key, all or none, inside the caller's
+/// transaction: `Ok(Err(i))` when `keys[i]` refuses (backing off or
+/// locked) — then the caller rolls back, so nothing is counted, and asks
+/// [`refusal`] why. The back-off the attempt would earn if it fails is set
+/// at once, so a burst cannot slip past it; a success gives it back.
+pub async fn reserve_all_in(
+    conn: &mut AnyConnection,
     keys: &[(Kind, String)],
     now: DateTime<Utc>,
-) -> Result<Vec<Reserved>, Rejection> {
-    let mut tx = db.pool.begin().await?;
+) -> Result<Result<Vec<Reserved>, usize>, sqlx::Error> {
     let mut reserved = Vec::with_capacity(keys.len());
-    for (kind, key) in keys {
-        match reserve_in(&mut tx, *kind, key, now).await? {
+    for (i, (kind, key)) in keys.iter().enumerate() {
+        match reserve_in(&mut *conn, *kind, key, now).await? {
             Some(r) => reserved.push(r),
-            None => {
-                tx.rollback().await?;
-                return Err(refusal(db, *kind, key, now).await?);
-            }
+            None => return Ok(Err(i)),
         }
     }
-    tx.commit().await?;
-    Ok(reserved)
+    Ok(Ok(reserved))
 }
 
 /// Counts one attempt on one key inside the caller's transaction (the
@@ -197,23 +193,27 @@ pub async fn refusal(
 
 /// The attempt did not fail, but does not end the run of failures either
 /// (a right password from an address; a right password before the code).
-pub async fn release(db: &Db, r: &Reserved) -> Result<(), Rejection> {
-    let left = sql::release(db, &r.key, r.n).await?;
-    unblock_if_free(db, r, left).await
+pub async fn release(conn: &mut AnyConnection, r: &Reserved) -> Result<(), sqlx::Error> {
+    let left = sql::release(&mut *conn, &r.key, r.n).await?;
+    unblock_if_free(conn, r, left).await
 }
 
 /// The attempt succeeded: the run of failures up to it is over.
-pub async fn reset(db: &Db, r: &Reserved) -> Result<(), Rejection> {
-    let left = sql::reset(db, &r.key, r.n).await?;
-    unblock_if_free(db, r, left).await
+pub async fn reset(conn: &mut AnyConnection, r: &Reserved) -> Result<(), sqlx::Error> {
+    let left = sql::reset(&mut *conn, &r.key, r.n).await?;
+    unblock_if_free(conn, r, left).await
 }
 
 /// After a release or reset, the attempts still counted (in flight) may no
 /// longer earn the back-off one of them set: lift it, so legitimate
 /// concurrent logins are not held back longer than the count says.
-async fn unblock_if_free(db: &Db, r: &Reserved, left: Option<i64>) -> Result<(), Rejection> {
+async fn unblock_if_free(
+    conn: &mut AnyConnection,
+    r: &Reserved,
+    left: Option<i64>,
+) -> Result<(), sqlx::Error> {
     if let Some(left) = left.filter(|l| *l > 0 && backoff_s(r.kind, *l) == 0) {
-        sql::unblock_at(db, &r.key, left).await?;
+        sql::unblock_at(conn, &r.key, left).await?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::{Conn, Db};
+use crate::db::Conn;
 
 /// A challenge whose attempt has just been counted, with what the code
 /// check needs.
@@ -54,17 +54,17 @@ pub async fn find_code_owner(
 }
 
 /// Marks a challenge used; false if it already was (it makes one session).
-pub async fn claim(db: &Db, id_hash: &str) -> Result<bool, sqlx::Error> {
+pub async fn claim(e: impl Conn<'_>, id_hash: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE challenges SET used = 1 WHERE id_hash = $1 AND used = 0")
         .bind(id_hash)
-        .execute(&db.pool)
+        .execute(e)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// A new challenge, the user's newest (`seq`).
 pub async fn insert(
-    db: &Db,
+    e: impl Conn<'_>,
     id_hash: &str,
     user_id: i64,
     device_name: &str,
@@ -80,14 +80,14 @@ pub async fn insert(
     .bind(device_name)
     .bind(platform)
     .bind(expires_at)
-    .execute(&db.pool)
+    .execute(e)
     .await
     .map(|_| ())
 }
 
 /// Keeps only the user's `keep` newest live challenges; deletes the rest
 /// (and any used or expired ones). Returns how many live ones went.
-pub async fn trim(db: &Db, user_id: i64, keep: i64, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn trim(e: impl Conn<'_>, user_id: i64, keep: i64, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "DELETE FROM challenges WHERE user_id = $1 AND id_hash NOT IN ( \
            SELECT id_hash FROM challenges WHERE user_id = $1 AND used = 0 AND expires_at > $2 \
@@ -96,7 +96,7 @@ pub async fn trim(db: &Db, user_id: i64, keep: i64, now: i64) -> Result<u64, sql
     .bind(user_id)
     .bind(now)
     .bind(keep)
-    .execute(&db.pool)
+    .execute(e)
     .await?;
     Ok(done.rows_affected())
 }

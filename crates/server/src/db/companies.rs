@@ -22,20 +22,6 @@ impl From<CompanyRow> for Company {
     }
 }
 
-/// The companies a user has rights to, by name.
-pub async fn find_all_by_user(
-    e: impl Conn<'_>,
-    user_id: i64,
-) -> Result<Vec<CompanyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT c.id, c.name, c.business_id FROM companies c JOIN rights r ON r.company_id = c.id \
-         WHERE r.user_id = $1 ORDER BY c.name, c.id",
-    )
-    .bind(user_id)
-    .fetch_all(e)
-    .await
-}
-
 pub async fn find_id_by_business_id(
     e: impl Conn<'_>,
     business_id: &str,

@@ -214,18 +214,34 @@ pub async fn touch(e: impl Conn<'_>, device_id: &str, now: i64) -> Result<(), sq
         .map(|_| ())
 }
 
-/// The ids of a user's live device sessions, newest first.
-pub async fn find_live_ids_by_user(
-    e: impl Conn<'_>,
+/// Ends the user's live device sessions beyond the `keep` newest
+/// (`reason`, e.g. superseded) and deletes their tokens (run it in a
+/// transaction). One UPDATE finds and ends them; returns their ids.
+pub async fn revoke_beyond_newest(
+    conn: &mut AnyConnection,
     user_id: i64,
+    keep: i64,
+    reason: &str,
+    now: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM devices WHERE user_id = $1 AND revoked_at IS NULL \
-         ORDER BY seq DESC, created_at DESC, id",
+    let ended: Vec<String> = sqlx::query_scalar(
+        "UPDATE devices SET revoked_at = $2, revoked_reason = $3 \
+         WHERE user_id = $1 AND revoked_at IS NULL AND id NOT IN ( \
+           SELECT id FROM devices WHERE user_id = $1 AND revoked_at IS NULL \
+           ORDER BY seq DESC, created_at DESC, id LIMIT $4) \
+         RETURNING id",
     )
     .bind(user_id)
-    .fetch_all(e)
-    .await
+    .bind(now)
+    .bind(reason)
+    .bind(keep)
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in &ended {
+        tokens::delete_all_by_device(&mut *conn, id).await?;
+        refresh::delete_all_by_device(&mut *conn, id).await?;
+    }
+    Ok(ended)
 }
 
 /// A new device session row; it is the user's newest (`seq`).

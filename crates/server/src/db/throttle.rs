@@ -69,7 +69,7 @@ pub async fn find(db: &Db, key: &str) -> Result<Option<ThrottleRow>, sqlx::Error
 /// Gives back the attempt numbered `n` (it did not fail, but it does not end
 /// the run of failures either). Its back-off goes too if no attempt came
 /// after it.
-pub async fn release(db: &Db, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn release(e: impl Conn<'_>, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE throttle SET \
            failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, \
@@ -78,14 +78,14 @@ pub async fn release(db: &Db, key: &str, n: i64) -> Result<Option<i64>, sqlx::Er
     )
     .bind(key)
     .bind(n)
-    .fetch_optional(&db.pool)
+    .fetch_optional(e)
     .await
 }
 
 /// A success at attempt `n` ends the run: the `n` attempts up to and
 /// including it are forgotten; attempts counted after it (still in flight)
 /// keep counting.
-pub async fn reset(db: &Db, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn reset(e: impl Conn<'_>, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE throttle SET \
            failures = CASE WHEN failures > $2 THEN failures - $2 ELSE 0 END, \
@@ -94,17 +94,17 @@ pub async fn reset(db: &Db, key: &str, n: i64) -> Result<Option<i64>, sqlx::Erro
     )
     .bind(key)
     .bind(n)
-    .fetch_optional(&db.pool)
+    .fetch_optional(e)
     .await
 }
 
 /// Lifts a back-off that attempts no longer earn: the count left after a
 /// release or reset is `failures` and still the row's.
-pub async fn unblock_at(db: &Db, key: &str, failures: i64) -> Result<(), sqlx::Error> {
+pub async fn unblock_at(e: impl Conn<'_>, key: &str, failures: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE throttle SET blocked_until = 0 WHERE key = $1 AND failures = $2")
         .bind(key)
         .bind(failures)
-        .execute(&db.pool)
+        .execute(e)
         .await
         .map(|_| ())
 }

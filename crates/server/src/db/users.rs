@@ -18,11 +18,15 @@ pub struct NamedUser {
     pub display_name: String,
 }
 
-/// What `GET /v1/me` reads of the user row.
+/// One row of what `GET /v1/me` reads: the user, and one company they
+/// have rights to (all None when they have none).
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Profile {
+pub struct AccountRow {
     pub display_name: String,
     pub current_company_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub company_name: Option<String>,
+    pub business_id: Option<String>,
 }
 
 pub async fn find_for_login(
@@ -45,11 +49,19 @@ pub async fn find_by_name_key(
         .await
 }
 
-pub async fn find_profile(e: impl Conn<'_>, user_id: i64) -> Result<Option<Profile>, sqlx::Error> {
-    sqlx::query_as("SELECT display_name, current_company_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(e)
-        .await
+/// The user and their companies by name, in one query: no rows when the
+/// user is unknown, one row with no company when they have no rights.
+pub async fn find_account(e: impl Conn<'_>, user_id: i64) -> Result<Vec<AccountRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.display_name, u.current_company_id, c.id AS company_id, \
+           c.name AS company_name, c.business_id \
+         FROM users u LEFT JOIN rights r ON r.user_id = u.id \
+           LEFT JOIN companies c ON c.id = r.company_id \
+         WHERE u.id = $1 ORDER BY c.name, c.id",
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await
 }
 
 pub async fn count(e: impl Conn<'_>) -> Result<i64, sqlx::Error> {
