@@ -54,6 +54,10 @@ struct Args {
     /// retried (at most 3 launches per measurement).
     #[arg(long, default_value_t = 60.0)]
     start_timeout: f64,
+    /// The hashing threads' priorities the storm compares (comma-separated
+    /// values of HEEROS_HASH_PRIORITY; `idle` is the server's default).
+    #[arg(long, default_value = "0,10,idle")]
+    priorities: String,
 }
 
 /// Rows whose goal was missed or whose figure could not be taken.
@@ -92,59 +96,57 @@ fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// Rows 1 and 2 on one database: a login storm per hashing priority.
+/// Rows 1 and 2 on one database: a login storm at one hashing priority.
 async fn storm_rows(
     backend: &str,
     url: &str,
-    priorities: &[&str],
+    priority: &str,
     floor: f64,
     cores: usize,
     seconds: f64,
 ) {
-    for &priority in priorities {
-        let reference = priority != "idle";
-        let server = ServerProc::start_with(
-            url,
-            &[(heeros_server::passwords::HASH_PRIORITY_ENV, priority)],
-        )
-        .await;
-        let load = load_average();
-        let storm = storm::run(&server.base_url, cores * 4, seconds).await;
-        drop(server);
-        let ratio = storm.logins_per_s / floor;
-        let at = match priority {
-            "idle" => format!("{backend}, hashing threads at SCHED_IDLE (the default)"),
-            nice => format!("{backend}, hashing threads at nice +{nice}"),
-        };
-        let mark = |met: bool| if reference { None } else { Some(met) };
+    let reference = priority != "idle";
+    let server = ServerProc::start_with(
+        url,
+        &[(heeros_server::passwords::HASH_PRIORITY_ENV, priority)],
+    )
+    .await;
+    let load = load_average();
+    let storm = storm::run(&server.base_url, cores * 4, seconds).await;
+    drop(server);
+    let ratio = storm.logins_per_s / floor;
+    let at = match priority {
+        "idle" => format!("{backend}, hashing threads at SCHED_IDLE (the default)"),
+        nice => format!("{backend}, hashing threads at nice +{nice}"),
+    };
+    let mark = |met: bool| if reference { None } else { Some(met) };
+    row_or_reference(
+        &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
+        format!(
+            "{:.1} ÷ {:.1} = {ratio:.2} (login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
+            storm.logins_per_s, floor, storm.login_failures, storm.client_cores
+        ),
+        "≥ 0.9",
+        mark(ratio >= 0.9 && storm.login_failures == 0),
+    );
+    // 2. Cheap calls during the storm.
+    for (call, samples) in [
+        ("`GET /v1/me`", &storm.me),
+        ("`POST /v1/unlock`", &storm.unlock),
+        ("`POST /v1/token`", &storm.token),
+    ] {
         row_or_reference(
-            &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
+            &format!("2. {call} during the login storm, p50 / p99, {at}"),
             format!(
-                "{:.1} ÷ {:.1} = {ratio:.2} (login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
-                storm.logins_per_s, floor, storm.login_failures, storm.client_cores
+                "{} / {} ({} calls; failures of the three: {})",
+                ms(samples.percentile(50.0)),
+                ms(samples.percentile(99.0)),
+                samples.len(),
+                storm.cheap_failures
             ),
-            "≥ 0.9",
-            mark(ratio >= 0.9 && storm.login_failures == 0),
+            "p99 < 5 ms, no failures",
+            mark(samples.percentile(99.0).as_secs_f64() < 0.005 && storm.cheap_failures == 0),
         );
-        // 2. Cheap calls during the storm.
-        for (call, samples) in [
-            ("`GET /v1/me`", &storm.me),
-            ("`POST /v1/unlock`", &storm.unlock),
-            ("`POST /v1/token`", &storm.token),
-        ] {
-            row_or_reference(
-                &format!("2. {call} during the login storm, p50 / p99, {at}"),
-                format!(
-                    "{} / {} ({} calls; failures of the three: {})",
-                    ms(samples.percentile(50.0)),
-                    ms(samples.percentile(99.0)),
-                    samples.len(),
-                    storm.cheap_failures
-                ),
-                "p99 < 5 ms, no failures",
-                mark(samples.percentile(99.0).as_secs_f64() < 0.005 && storm.cheap_failures == 0),
-            );
-        }
     }
 }
 
@@ -167,31 +169,23 @@ async fn main() {
         })
         .await
         .expect("floor");
-        // Side by side on SQLite: the hashing threads at the async
-        // workers' priority (the reference), at nice +10 (the previous
-        // default), and at the server's default, SCHED_IDLE; on PostgreSQL
-        // the reference and the default.
-        storm_rows(
-            "SQLite",
-            &sqlite,
-            &["0", "10", "idle"],
-            floor,
-            cores,
-            args.seconds,
-        )
-        .await;
-        if let Some(base) = &args.postgres {
-            let url = heeros_server::testing::fresh_postgres_database(base).await;
+        // Side by side: the hashing threads at the async workers' priority
+        // (0), at nice +10 (the server's default: its rows carry the goal)
+        // and at SCHED_IDLE; each storm on a database of its own
+        // seeded alike, so no run inherits another's rows.
+        let priorities: Vec<&str> = args.priorities.split(',').map(str::trim).collect();
+        for &priority in &priorities {
+            let url =
+                heeros_server::db::sqlite_url(&dir.path().join(format!("storm-{priority}.sqlite")));
             seed::seed(&url, args.devices + rule_rounds).await;
-            storm_rows(
-                "PostgreSQL",
-                &url,
-                &["0", "idle"],
-                floor,
-                cores,
-                args.seconds,
-            )
-            .await;
+            storm_rows("SQLite", &url, priority, floor, cores, args.seconds).await;
+        }
+        if let Some(base) = &args.postgres {
+            for &priority in &priorities {
+                let url = heeros_server::testing::fresh_postgres_database(base).await;
+                seed::seed(&url, args.devices + rule_rounds).await;
+                storm_rows("PostgreSQL", &url, priority, floor, cores, args.seconds).await;
+            }
         }
     }
 

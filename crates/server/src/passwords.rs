@@ -1,8 +1,8 @@
 //! Password hashes: Argon2id PHC strings (m=19456 KiB, t=2, p=1). Hashing and
 //! verifying run on a pool of their own, one thread per core, at most one
 //! job per core at a time, and at a lower OS priority than the async
-//! workers (Linux: `SCHED_IDLE` by default, [`HASH_PRIORITY_ENV`]): a burst
-//! of logins takes the cores only while cheap calls do not need them.
+//! workers (Linux: nice +10 by default, [`HASH_PRIORITY_ENV`]): a burst of
+//! logins yields the cores to cheap calls.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
@@ -42,20 +42,24 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     }
 }
 
-/// The hashing threads' priority (Linux), read at start: `idle` (the
-/// default), a nice offset above the process's own (`10`), or `0` for the
-/// async workers' priority.
+/// The hashing threads' priority (Linux), read at start: a nice offset
+/// above the process's own (default [`DEFAULT_HASH_PRIORITY`]), `0` for the
+/// async workers' priority, or `idle` for `SCHED_IDLE`.
 pub const HASH_PRIORITY_ENV: &str = "HEEROS_HASH_PRIORITY";
+/// Nice +10: when an async worker and a hashing thread both want a core,
+/// the worker gets about nine tenths of it; alone, the hash gets the whole
+/// core. Measured against 0 and `idle` in BENCHMARKS.md: it shortens the
+/// cheap calls' tail under a login storm without costing logins, where
+/// `SCHED_IDLE` cost about a tenth of them.
+pub const DEFAULT_HASH_PRIORITY: HashPriority = HashPriority::Nice(10);
 
 /// How the hashing threads yield to the async workers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HashPriority {
     /// Linux `SCHED_IDLE`: a hash runs only on a core no normal thread
     /// wants, and any waking async worker or SQLite thread preempts it at
-    /// once, so cheap calls keep their latency under a login storm. Alone
-    /// on its cores the server loses no login throughput; beside other
-    /// busy processes of normal priority the hashes get only what those
-    /// leave — there, use a nice offset or 0.
+    /// once. Beside other busy processes of normal priority the hashes get
+    /// only what those leave.
     Idle,
     /// The process's nice value plus this (0: the same priority).
     Nice(i32),
@@ -74,14 +78,14 @@ impl HashPriority {
         }
     }
 
-    /// [`HASH_PRIORITY_ENV`], else [`HashPriority::Idle`].
+    /// [`HASH_PRIORITY_ENV`], else [`DEFAULT_HASH_PRIORITY`].
     pub fn from_env() -> HashPriority {
         match std::env::var(HASH_PRIORITY_ENV) {
             Ok(text) => HashPriority::parse(&text).unwrap_or_else(|| {
-                tracing::warn!(%text, "{HASH_PRIORITY_ENV}: not idle or 0..19; using idle");
-                HashPriority::Idle
+                tracing::warn!(%text, "{HASH_PRIORITY_ENV}: not idle or 0..19; using the default");
+                DEFAULT_HASH_PRIORITY
             }),
-            Err(_) => HashPriority::Idle,
+            Err(_) => DEFAULT_HASH_PRIORITY,
         }
     }
 }

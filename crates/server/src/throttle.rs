@@ -193,29 +193,17 @@ pub async fn refusal(
 
 /// The attempt did not fail, but does not end the run of failures either
 /// (a right password from an address; a right password before the code).
+/// A back-off the attempts still in flight no longer earn is lifted, so
+/// legitimate concurrent logins are not held back longer than the count
+/// says.
 pub async fn release(conn: &mut AnyConnection, r: &Reserved) -> Result<(), sqlx::Error> {
-    let left = sql::release(&mut *conn, &r.key, r.n).await?;
-    unblock_if_free(conn, r, left).await
+    sql::release(conn, &r.key, r.n, r.kind.free_failures()).await
 }
 
-/// The attempt succeeded: the run of failures up to it is over.
+/// The attempt succeeded: the run of failures up to it is over (the
+/// back-off too, unless the attempts after it earn one).
 pub async fn reset(conn: &mut AnyConnection, r: &Reserved) -> Result<(), sqlx::Error> {
-    let left = sql::reset(&mut *conn, &r.key, r.n).await?;
-    unblock_if_free(conn, r, left).await
-}
-
-/// After a release or reset, the attempts still counted (in flight) may no
-/// longer earn the back-off one of them set: lift it, so legitimate
-/// concurrent logins are not held back longer than the count says.
-async fn unblock_if_free(
-    conn: &mut AnyConnection,
-    r: &Reserved,
-    left: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    if let Some(left) = left.filter(|l| *l > 0 && backoff_s(r.kind, *l) == 0) {
-        sql::unblock_at(conn, &r.key, left).await?;
-    }
-    Ok(())
+    sql::reset(conn, &r.key, r.n, r.kind.free_failures()).await
 }
 
 /// Forgets the failures of one key (an admin unlock, a password reset).

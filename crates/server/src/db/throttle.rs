@@ -68,45 +68,42 @@ pub async fn find(db: &Db, key: &str) -> Result<Option<ThrottleRow>, sqlx::Error
 
 /// Gives back the attempt numbered `n` (it did not fail, but it does not end
 /// the run of failures either). Its back-off goes too if no attempt came
-/// after it.
-pub async fn release(e: impl Conn<'_>, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+/// after it, or if the attempts still counted (in flight) no longer earn
+/// one: fewer than `free` (the key's failures without back-off). One
+/// statement.
+pub async fn release(e: impl Conn<'_>, key: &str, n: i64, free: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
         "UPDATE throttle SET \
            failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, \
-           blocked_until = CASE WHEN failures = $2 THEN 0 ELSE blocked_until END \
-         WHERE key = $1 RETURNING failures",
+           blocked_until = CASE WHEN failures = $2 OR failures - 1 < $3 THEN 0 \
+             ELSE blocked_until END \
+         WHERE key = $1",
     )
     .bind(key)
     .bind(n)
-    .fetch_optional(e)
+    .bind(free)
+    .execute(e)
     .await
+    .map(|_| ())
 }
 
 /// A success at attempt `n` ends the run: the `n` attempts up to and
 /// including it are forgotten; attempts counted after it (still in flight)
-/// keep counting.
-pub async fn reset(e: impl Conn<'_>, key: &str, n: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+/// keep counting, and keep the back-off only while they earn one (at least
+/// `free`). One statement.
+pub async fn reset(e: impl Conn<'_>, key: &str, n: i64, free: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
         "UPDATE throttle SET \
            failures = CASE WHEN failures > $2 THEN failures - $2 ELSE 0 END, \
-           blocked_until = CASE WHEN failures > $2 THEN blocked_until ELSE 0 END \
-         WHERE key = $1 RETURNING failures",
+           blocked_until = CASE WHEN failures - $2 < $3 THEN 0 ELSE blocked_until END \
+         WHERE key = $1",
     )
     .bind(key)
     .bind(n)
-    .fetch_optional(e)
+    .bind(free)
+    .execute(e)
     .await
-}
-
-/// Lifts a back-off that attempts no longer earn: the count left after a
-/// release or reset is `failures` and still the row's.
-pub async fn unblock_at(e: impl Conn<'_>, key: &str, failures: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE throttle SET blocked_until = 0 WHERE key = $1 AND failures = $2")
-        .bind(key)
-        .bind(failures)
-        .execute(e)
-        .await
-        .map(|_| ())
+    .map(|_| ())
 }
 
 /// Forgets a key entirely (admin unlock, password reset).
