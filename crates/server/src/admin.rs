@@ -48,7 +48,7 @@ pub async fn end_sessions(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Ended, ServerError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let (ended, revoked) = end_sessions_in(&mut tx, user_id, reason, now).await?;
     tx.commit().await?;
     log_revoked(&revoked, reason);
@@ -149,7 +149,7 @@ pub async fn reset_password(
     let (id, _) = find_user(db, name).await?;
     let phc = hash(password).await?;
     let key = throttle::key(Kind::Name, &names::bounded_key(name));
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db::users::set_password(&mut *tx, id, &phc).await?;
     db::throttle::delete(&mut *tx, &key).await?;
     let (ended, revoked) = end_sessions_in(&mut tx, id, "password_reset", now).await?;
@@ -198,7 +198,7 @@ async fn set_totp(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Ended, ServerError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db::users::set_totp_secret(&mut *tx, user_id, secret).await?;
     let (ended, revoked) = end_sessions_in(&mut tx, user_id, reason, now).await?;
     tx.commit().await?;
@@ -280,7 +280,7 @@ pub async fn revoke_device(
     device_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ServerError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let live = db::devices::revoke(&mut tx, device_id, "admin", now.timestamp()).await?;
     tx.commit().await?;
     if live {
@@ -293,7 +293,7 @@ pub async fn revoke_device(
 /// Revokes every live device session of a user. Returns how many.
 pub async fn revoke_devices(db: &Db, name: &str, now: DateTime<Utc>) -> Result<u64, ServerError> {
     let (id, _) = find_user(db, name).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let revoked = revoke_all_in(&mut tx, id, "admin", now).await?;
     tx.commit().await?;
     log_revoked(&revoked, "admin");

@@ -137,7 +137,7 @@ impl Auth {
             (Kind::Name, throttle::key(Kind::Name, &name_key)),
             (Kind::Address, throttle::key(Kind::Address, client)),
         ];
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let reserved = match throttle::reserve_all_in(&mut tx, &keys, now).await? {
             Ok(reserved) => reserved,
             Err(refused) => {
@@ -179,7 +179,7 @@ impl Auth {
 
         let device_name = names::label(&req.device_name, MAX_DEVICE_NAME_CHARS);
         let platform = names::label(&req.platform, MAX_PLATFORM_CHARS);
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         throttle::release(&mut tx, address).await?;
         if totp_secret.is_some() {
             // Half way: the run of failures on the name goes on until the
@@ -241,7 +241,7 @@ impl Auth {
         Checks::count(&self.checks.codes);
         let claimed = match totp::matching_step(&secret, &code, now) {
             Some(step) => {
-                let mut tx = self.db.pool.begin().await?;
+                let mut tx = self.db.begin().await?;
                 if db::users::claim_totp_step(&mut *tx, slot.user_id, step).await? {
                     Some(tx)
                 } else {
@@ -297,7 +297,7 @@ impl Auth {
         id_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<(ChallengeSlot, CodeOwner, Reserved), Rejection> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let slot =
             db::challenges::reserve(&mut tx, id_hash, MAX_TOTP_ATTEMPTS, now.timestamp()).await?;
         let owner = match &slot {
@@ -326,7 +326,7 @@ impl Auth {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, Rejection> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let was_live = db::devices::revoke(&mut tx, device_id, reason, now.timestamp()).await?;
         tx.commit().await?;
         if was_live {
@@ -362,7 +362,7 @@ impl Auth {
                 secrets::matches(&candidate, &slot.secret_hash)
             })
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         if !db::devices::settle_unlock(&mut *tx, &req.device_id, slot.failed_unlocks, now_s).await?
         {
             tx.rollback().await?;
@@ -527,7 +527,7 @@ impl Auth {
     ) -> Result<Tokens, Rejection> {
         let hash = secrets::hash(req.refresh_token.as_bytes());
         let now_s = now.timestamp();
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let Some(used) = db::refresh::use_up(&mut *tx, &hash, now_s).await? else {
             tx.rollback().await?;
             return Err(self.refresh_refusal(&hash, now).await?);
@@ -573,7 +573,7 @@ impl Auth {
     /// `POST /v1/lock`: the caller's unlock ends: its access and refresh
     /// tokens die; the device session lives (the next unlock works).
     pub async fn lock(&self, caller: &Caller) -> Result<(), Rejection> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         db::tokens::delete_all_by_unlock(&mut *tx, &caller.unlock_id).await?;
         db::refresh::delete_all_by_unlock(&mut *tx, &caller.unlock_id).await?;
         tx.commit().await?;
@@ -614,7 +614,7 @@ impl Auth {
         device_id: &str,
         now: DateTime<Utc>,
     ) -> Result<(), Rejection> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let revoked = db::devices::revoke_of_user(
             &mut tx,
             device_id,
@@ -634,7 +634,7 @@ impl Auth {
     /// `POST /v1/logout/all`: every device session of the user dies, the
     /// caller's too.
     pub async fn logout_all(&self, caller: &Caller, now: DateTime<Utc>) -> Result<(), Rejection> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let ended =
             db::devices::revoke_all_by_user(&mut tx, caller.user_id, "logout_all", now.timestamp())
                 .await?;

@@ -208,7 +208,7 @@ fn demo_invoices(
 /// Seeds the demo invoices of every demo company there is (one
 /// transaction); approved ones name a demo user of the company.
 async fn seed_invoices(db: &Db, now: DateTime<Utc>) -> Result<(), ServerError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     for (k, (_, business_id)) in COMPANIES.iter().enumerate() {
         let Some(company_id) = db::companies::find_id_by_business_id(&mut *tx, business_id).await?
         else {

@@ -161,7 +161,7 @@ impl Auth {
         let nonce = secrets::random_token(PAYMENT_NONCE_LEN);
         let now_s = now.timestamp();
         let expires_at = now + Duration::minutes(PAYMENT_ORDER_MINUTES);
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         db::payments::insert(
             &mut tx,
             &NewPayment {
@@ -358,7 +358,7 @@ impl Auth {
         {
             return Err(Rejection::DeviceRevoked);
         }
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         if !db::payments::confirm(&mut tx, payment_id, now_s).await? {
             tx.rollback().await?;
             return Err(refused(caller, payment_id, "already_confirmed_or_expired"));

@@ -14,11 +14,14 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::ServerError;
 
@@ -64,6 +67,43 @@ impl<'c, T: sqlx::Executor<'c, Database = sqlx::Any>> Conn<'c> for T {}
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite only: the turn to write. SQLite takes one writer at a time
+    /// and makes the others sleep and retry (1, 2, 5, 10 ms …) while they
+    /// hold a pooled connection; taking turns here instead wakes the next
+    /// transaction as soon as the last commits, and leaves the other
+    /// connections free for reads (docs/design.md, "Login in two commits").
+    writer: Option<Arc<Mutex<()>>>,
+}
+
+/// A transaction from [`Db::begin`]: used as a connection (`&mut *tx`),
+/// ended with [`Tx::commit`] or [`Tx::rollback`] (dropped: rolled back).
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
 }
 
 /// The SQLite URL for a file, created if missing.
@@ -72,6 +112,19 @@ pub fn sqlite_url(path: &Path) -> String {
 }
 
 impl Db {
+    /// Begins a transaction; on SQLite, after the one before it has ended.
+    /// Never begin a second one while holding one.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        let turn = match &self.writer {
+            Some(writer) => Some(writer.clone().lock_owned().await),
+            None => None,
+        };
+        Ok(Tx {
+            tx: self.pool.begin().await?,
+            _turn: turn,
+        })
+    }
+
     /// Connects and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Db, ServerError> {
         sqlx::any::install_default_drivers();
@@ -100,7 +153,12 @@ impl Db {
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        let db = Db { pool, backend };
+        let writer = (backend == Backend::Sqlite).then(Arc::default);
+        let db = Db {
+            pool,
+            backend,
+            writer,
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -137,4 +195,35 @@ pub async fn create_postgres_database(base: &str, name: &str) -> Result<(), sqlx
         .await?;
     admin.close().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule of [`Db::begin`] on SQLite: a second transaction waits for
+    /// the first to end, committed or dropped.
+    #[tokio::test]
+    async fn sqlite_transactions_take_turns() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&sqlite_url(&dir.path().join("turns.sqlite")))
+            .await
+            .unwrap();
+        let wait = Duration::from_millis(300);
+        let first = db.begin().await.unwrap();
+        assert!(
+            tokio::time::timeout(wait, db.begin()).await.is_err(),
+            "a second transaction began while the first was open"
+        );
+        // Reads need no turn.
+        users::count(&db.pool).await.unwrap();
+        first.commit().await.unwrap();
+        let second = tokio::time::timeout(wait, db.begin()).await;
+        let second = second.expect("the turn passes on at commit").unwrap();
+        drop(second);
+        let third = tokio::time::timeout(wait, db.begin()).await;
+        third
+            .expect("a dropped transaction gives its turn back")
+            .unwrap();
+    }
 }
