@@ -21,8 +21,9 @@ use stats::ms;
 #[derive(Parser)]
 #[command(about = "Load, scale and fault figures for heeros-server")]
 struct Args {
-    /// Seconds for the Argon2 floor and the login storm.
-    #[arg(long, default_value_t = 10.0)]
+    /// Seconds of each login storm (in 5 rounds, each between two runs of
+    /// the Argon2 floor of half its length).
+    #[arg(long, default_value_t = 20.0)]
     seconds: f64,
     /// Simulated devices in the scale runs.
     #[arg(long, default_value_t = 1000)]
@@ -96,6 +97,19 @@ fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// Rounds of each storm (and of the floor around it).
+const STORM_ROUNDS: usize = 5;
+
+/// The middle value (the mean of the two middle ones for an even count).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
 /// Rows 1 and 2 on one database: a login storm at one hashing priority.
 async fn storm_rows(backend: &str, url: &str, priority: &str, cores: usize, seconds: f64) {
     let default = heeros_server::passwords::HashPriority::parse(priority)
@@ -107,12 +121,31 @@ async fn storm_rows(backend: &str, url: &str, priority: &str, cores: usize, seco
     )
     .await;
     let load = load_average();
-    let before = argon2_floor(cores, seconds / 2.0).await;
-    let storm = storm::run(&server.base_url, cores * 4, seconds).await;
+    // Rounds of floor, storm, floor: each round's logins are divided by
+    // the mean of the floors on either side, and the median round counts,
+    // so the machine's drift (its floor moved by up to 40 % within a
+    // minute here) cancels out instead of landing on one side.
+    let round_s = seconds / STORM_ROUNDS as f64;
+    let mut ratios = Vec::with_capacity(STORM_ROUNDS);
+    let mut rounds = Vec::with_capacity(STORM_ROUNDS);
+    for _ in 0..STORM_ROUNDS {
+        let before = argon2_floor(cores, round_s / 2.0).await;
+        let storm = storm::run(&server.base_url, cores * 4, round_s).await;
+        let after = argon2_floor(cores, round_s / 2.0).await;
+        ratios.push(storm.logins_per_s / ((before + after) / 2.0));
+        rounds.push(storm);
+    }
     drop(server);
-    let after = argon2_floor(cores, seconds / 2.0).await;
-    let floor = (before + after) / 2.0;
-    let ratio = storm.logins_per_s / floor;
+    let ratio = median(&mut ratios);
+    let storm = storm::Storm::merged(rounds);
+    let spread = format!(
+        "rounds {}",
+        ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let at = match (priority, default) {
         ("idle", _) => format!("{backend}, hashing threads at SCHED_IDLE"),
         (nice, true) => format!("{backend}, hashing threads at nice +{nice} (the default)"),
@@ -122,7 +155,7 @@ async fn storm_rows(backend: &str, url: &str, priority: &str, cores: usize, seco
     row_or_reference(
         &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
         format!(
-            "{:.1} ÷ {floor:.1} = {ratio:.2} (floor {before:.1} before, {after:.1} after; login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
+            "median {ratio:.2} ({spread}; {:.1} logins/s; login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
             storm.logins_per_s, storm.login_failures, storm.client_cores
         ),
         "≥ 0.9",
@@ -170,12 +203,10 @@ async fn main() {
     println!("|---|---|---|---|");
 
     if args.step("storm") {
-        // 1. Login throughput vs the Argon2 floor, on the same cores: the
-        // floor is taken just before and just after each storm (half the
-        // seconds each) and averaged, because this machine's speed drifts
-        // by a fifth from minute to minute.
+        // 1. Login throughput vs the Argon2 floor, on the same cores, in
+        // rounds (storm_rows).
         // Side by side: the hashing threads at the async workers' priority
-        // (0), at nice +10 (the server's default: its rows carry the goal)
+        // (0, the server's default: its rows carry the goal), at nice +10
         // and at SCHED_IDLE; each storm on a database of its own
         // seeded alike, so no run inherits another's rows.
         let priorities: Vec<&str> = args.priorities.split(',').map(str::trim).collect();

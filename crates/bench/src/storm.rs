@@ -23,6 +23,33 @@ pub struct Storm {
     pub cheap_failures: u64,
 }
 
+impl Storm {
+    /// The figures of rounds of equal length as one storm: rates averaged,
+    /// counts added, latency samples pooled.
+    pub fn merged(rounds: Vec<Storm>) -> Storm {
+        let n = rounds.len().max(1) as f64;
+        let mut all = Storm {
+            logins_per_s: 0.0,
+            client_cores: 0.0,
+            login_failures: 0,
+            me: Samples::default(),
+            unlock: Samples::default(),
+            token: Samples::default(),
+            cheap_failures: 0,
+        };
+        for r in rounds {
+            all.logins_per_s += r.logins_per_s / n;
+            all.client_cores += r.client_cores / n;
+            all.login_failures += r.login_failures;
+            all.cheap_failures += r.cheap_failures;
+            all.me.extend(r.me);
+            all.unlock.extend(r.unlock);
+            all.token.extend(r.token);
+        }
+        all
+    }
+}
+
 /// `workers` clients log the bench users in back to back for `seconds`
 /// (one user after another: a storm of many people, as the per-name
 /// throttle holds any one name to 5 attempts in flight), while one prober

@@ -61,7 +61,7 @@ pub struct Options {
     /// How often expired rows are purged.
     pub purge_every: Duration,
     /// The Argon2 threads' priority (default: [`passwords::HASH_PRIORITY_ENV`],
-    /// else nice +10).
+    /// else the async workers' own).
     pub hash_priority: HashPriority,
 }
 

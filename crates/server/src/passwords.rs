@@ -1,8 +1,8 @@
 //! Password hashes: Argon2id PHC strings (m=19456 KiB, t=2, p=1). Hashing and
 //! verifying run on a pool of their own, one thread per core, at most one
-//! job per core at a time, and at a lower OS priority than the async
-//! workers (Linux: nice +10 by default, [`HASH_PRIORITY_ENV`]): a burst of
-//! logins yields the cores to cheap calls.
+//! job per core at a time; on Linux their priority can be lowered below the
+//! async workers' ([`HASH_PRIORITY_ENV`]) so a burst of logins yields the
+//! cores to cheap calls.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
@@ -42,16 +42,16 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     }
 }
 
-/// The hashing threads' priority (Linux), read at start: a nice offset
-/// above the process's own (default [`DEFAULT_HASH_PRIORITY`]), `0` for the
-/// async workers' priority, or `idle` for `SCHED_IDLE`.
+/// The hashing threads' priority (Linux), read at start: `0` (the default,
+/// [`DEFAULT_HASH_PRIORITY`]) for the async workers' priority, a nice offset
+/// above the process's own (`10`), or `idle` for `SCHED_IDLE`.
 pub const HASH_PRIORITY_ENV: &str = "HEEROS_HASH_PRIORITY";
-/// Nice +10: when an async worker and a hashing thread both want a core,
-/// the worker gets about nine tenths of it; alone, the hash gets the whole
-/// core. Measured against 0 and `idle` in BENCHMARKS.md: it shortens the
-/// cheap calls' tail under a login storm without costing logins, where
-/// `SCHED_IDLE` cost about a tenth of them.
-pub const DEFAULT_HASH_PRIORITY: HashPriority = HashPriority::Nice(10);
+/// The async workers' priority. Measured against nice +10 and `idle` in
+/// BENCHMARKS.md: a lower priority shortens the cheap calls' tail under a
+/// login storm (p99 10 → 6 ms) but costs about a tenth of the logins, and
+/// beside other busy processes it starves them; so it is a choice for a
+/// host of the server's own, not the default.
+pub const DEFAULT_HASH_PRIORITY: HashPriority = HashPriority::Nice(0);
 
 /// How the hashing threads yield to the async workers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
