@@ -48,9 +48,9 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
 pub const HASH_PRIORITY_ENV: &str = "HEEROS_HASH_PRIORITY";
 /// The async workers' priority. Measured against nice +10 and `idle` in
 /// BENCHMARKS.md: a lower priority shortens the cheap calls' tail under a
-/// login storm (p99 10 → 6 ms) but costs about a tenth of the logins, and
-/// beside other busy processes it starves them; so it is a choice for a
-/// host of the server's own, not the default.
+/// login storm (SQLite p99 10 → 6 ms) but costs a tenth to a fifth of the
+/// logins, and beside other busy processes it starves them; so it is a
+/// choice for a host of the server's own, not the default.
 pub const DEFAULT_HASH_PRIORITY: HashPriority = HashPriority::Nice(0);
 
 /// How the hashing threads yield to the async workers.
