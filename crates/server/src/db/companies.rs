@@ -1,26 +1,6 @@
 //! Companies and the rights users have to them: the SQL.
 
-use heeros_api::Company;
-
 use crate::db::Conn;
-
-/// A company row.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CompanyRow {
-    pub id: i64,
-    pub name: String,
-    pub business_id: String,
-}
-
-impl From<CompanyRow> for Company {
-    fn from(r: CompanyRow) -> Company {
-        Company {
-            id: r.id,
-            name: r.name,
-            business_id: r.business_id,
-        }
-    }
-}
 
 pub async fn find_id_by_business_id(
     e: impl Conn<'_>,

@@ -103,6 +103,12 @@ pub async fn settle_unlock(
     Ok(done.rows_affected() == 1)
 }
 
+/// Deletes a revoked device session's access and refresh tokens.
+async fn delete_tokens(conn: &mut AnyConnection, device_id: &str) -> Result<(), sqlx::Error> {
+    tokens::delete_all_by_device(&mut *conn, device_id).await?;
+    refresh::delete_all_by_device(&mut *conn, device_id).await
+}
+
 /// Ends a device session and deletes its tokens (run it in a transaction).
 /// True if it was live.
 pub async fn revoke(
@@ -119,8 +125,7 @@ pub async fn revoke(
     .bind(reason)
     .execute(&mut *conn)
     .await?;
-    tokens::delete_all_by_device(&mut *conn, device_id).await?;
-    refresh::delete_all_by_device(&mut *conn, device_id).await?;
+    delete_tokens(conn, device_id).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -142,8 +147,7 @@ pub async fn revoke_all_by_user(
     .fetch_all(&mut *conn)
     .await?;
     for id in &ids {
-        tokens::delete_all_by_device(&mut *conn, id).await?;
-        refresh::delete_all_by_device(&mut *conn, id).await?;
+        delete_tokens(conn, id).await?;
     }
     Ok(ids)
 }
@@ -171,8 +175,7 @@ pub async fn revoke_of_user(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    tokens::delete_all_by_device(&mut *conn, device_id).await?;
-    refresh::delete_all_by_device(&mut *conn, device_id).await?;
+    delete_tokens(conn, device_id).await?;
     Ok(true)
 }
 
@@ -238,8 +241,7 @@ pub async fn revoke_beyond_newest(
     .fetch_all(&mut *conn)
     .await?;
     for id in &ended {
-        tokens::delete_all_by_device(&mut *conn, id).await?;
-        refresh::delete_all_by_device(&mut *conn, id).await?;
+        delete_tokens(conn, id).await?;
     }
     Ok(ended)
 }
