@@ -1,10 +1,10 @@
 //! The physical floor: raw Argon2id verifications per second with the
-//! server's parameters, one thread per core, no HTTP, no database.
+//! server's parameters, one thread per core, each reusing its working
+//! memory as the server's hashing threads do; no HTTP, no database.
 
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::PasswordVerifier;
+use heeros_server::passwords::{verify_in, Memory};
 
 /// Verifications per second over `seconds`, on `threads` threads.
 pub fn argon2_verifications_per_s(threads: usize, seconds: f64) -> f64 {
@@ -15,11 +15,10 @@ pub fn argon2_verifications_per_s(threads: usize, seconds: f64) -> f64 {
         .map(|_| {
             let phc = phc.clone();
             std::thread::spawn(move || {
-                let parsed = PasswordHash::new(&phc).expect("phc");
-                let argon = argon2::Argon2::default();
+                let mut memory = Memory::default();
                 let mut n = 0u64;
                 while Instant::now() < deadline {
-                    assert!(argon.verify_password(b"bench password", &parsed).is_ok());
+                    assert!(verify_in(&mut memory, "bench password", &phc));
                     n += 1;
                 }
                 n

@@ -56,7 +56,7 @@ struct Args {
     #[arg(long, default_value_t = 60.0)]
     start_timeout: f64,
     /// The hashing threads' priorities the storm compares (comma-separated
-    /// values of HEEROS_HASH_PRIORITY; `idle` is the server's default).
+    /// values of HEEROS_HASH_PRIORITY; `0` is the server's default).
     #[arg(long, default_value = "0,10,idle")]
     priorities: String,
 }

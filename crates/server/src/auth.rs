@@ -418,7 +418,7 @@ impl Auth {
         check: impl FnOnce(&UnlockSlot) -> bool,
     ) -> Result<UnlockSlot, Rejection> {
         let slot = db::devices::reserve_unlock(
-            &self.db.pool,
+            &mut *self.db.write().await?,
             device_id,
             MAX_UNLOCK_FAILURES,
             now.timestamp(),
@@ -498,8 +498,12 @@ impl Auth {
         caller: &Caller,
         company_id: i64,
     ) -> Result<CompanyChanged, Rejection> {
-        if !db::users::set_current_company_if_allowed(&self.db.pool, caller.user_id, company_id)
-            .await?
+        if !db::users::set_current_company_if_allowed(
+            &mut *self.db.write().await?,
+            caller.user_id,
+            company_id,
+        )
+        .await?
         {
             return Err(Rejection::Forbidden);
         }

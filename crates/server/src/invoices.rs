@@ -121,7 +121,7 @@ impl Auth {
         let acting = self.acting(caller).await?;
         let company_id = acting.company.id;
         let changed = db::invoices::change_status(
-            &self.db.pool,
+            &mut *self.db.write().await?,
             id,
             company_id,
             from,

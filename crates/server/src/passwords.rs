@@ -8,11 +8,11 @@ use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::phc::{Output, PasswordHash};
+use argon2::password_hash::PasswordHasher;
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::ServerError;
 
@@ -34,12 +34,59 @@ pub fn hash_blocking(password: &str) -> Result<String, ServerError> {
 /// Verifies a password against a PHC string (blocking). A malformed stored
 /// hash verifies as false.
 pub fn verify_blocking(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+    verify_in(&mut Memory::default(), password, phc)
+}
+
+/// Argon2's working memory (19 MiB with the server's parameters), kept by
+/// a hashing thread from one verification to the next: so a login neither
+/// maps, faults in and unmaps 19 MiB — which holds the process's memory map
+/// lock against every other thread — nor waits for the kernel to do it
+/// (docs/design.md, "Hashing threads"). Wiped after each use: its blocks
+/// would let a password guess be checked without the memory-hard work.
+#[derive(Default)]
+pub struct Memory(Vec<Block>);
+
+impl Memory {
+    fn blocks(&mut self, count: usize) -> &mut [Block] {
+        if self.0.len() < count {
+            self.0.resize(count, Block::default());
+        }
+        &mut self.0[..count]
     }
+
+    fn wipe(&mut self) {
+        self.0.iter_mut().for_each(Zeroize::zeroize);
+    }
+}
+
+/// [`verify_blocking`] in `memory`. The same check as argon2's own
+/// `verify_password`: the stored hash's algorithm, version, parameters
+/// and salt, and a constant-time comparison of the outputs.
+pub fn verify_in(memory: &mut Memory, password: &str, phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let algorithm = Algorithm::try_from(parsed.algorithm.as_str());
+    let version = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from);
+    let (Ok(algorithm), Ok(version), Ok(params)) = (algorithm, version, Params::try_from(&parsed))
+    else {
+        return false;
+    };
+    let count = params.block_count();
+    let mut out = Zeroizing::new(vec![0u8; expected.len()]);
+    let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password.as_bytes(),
+        salt,
+        &mut out,
+        memory.blocks(count),
+    );
+    memory.wipe();
+    hashed.is_ok() && Output::new(&out).is_ok_and(|out| out == *expected)
 }
 
 /// The hashing threads' priority (Linux), read at start: `0` (the default,
@@ -90,7 +137,8 @@ impl HashPriority {
     }
 }
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A job gets its hashing thread's [`Memory`].
+type Job = Box<dyn FnOnce(&mut Memory) + Send>;
 
 /// Threads that run Argon2 jobs; they end when the last [`Hasher`] clone
 /// is dropped (the queue closes).
@@ -108,6 +156,7 @@ impl HashPool {
                 .name(format!("argon2-{n}"))
                 .spawn(move || {
                     lower_own_priority(priority);
+                    let mut memory = Memory::default();
                     loop {
                         let job = match jobs.lock() {
                             Ok(jobs) => jobs.recv(),
@@ -116,7 +165,7 @@ impl HashPool {
                         let Ok(job) = job else { return };
                         // A panicking job answers nothing (its caller sees a
                         // hashing failure); the thread goes on.
-                        let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+                        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut memory)));
                     }
                 })?;
         }
@@ -126,10 +175,13 @@ impl HashPool {
     }
 
     /// Runs `f` on a hashing thread; None if it could not run or panicked.
-    async fn run<R: Send + 'static>(&self, f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+    async fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Memory) -> R + Send + 'static,
+    ) -> Option<R> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move || {
-            let _ = tx.send(f());
+        let job: Job = Box::new(move |memory| {
+            let _ = tx.send(f(memory));
         });
         self.queue.lock().ok()?.send(job).ok()?;
         rx.await.ok()
@@ -198,7 +250,7 @@ impl Hasher {
             .await
             .map_err(|_| ServerError::Hashing)?;
         self.pool
-            .run(move || hash_blocking(&password))
+            .run(move |_| hash_blocking(&password))
             .await
             .ok_or(ServerError::Hashing)?
     }
@@ -214,7 +266,7 @@ impl Hasher {
         let phc = phc.unwrap_or_else(|| self.dummy.as_str().to_owned());
         let ok = self
             .pool
-            .run(move || verify_blocking(&password, &phc))
+            .run(move |memory| verify_in(memory, &password, &phc))
             .await
             .unwrap_or(false);
         ok && known
@@ -242,6 +294,51 @@ mod tests {
         assert!(hasher.verify(Zeroizing::new("pw".into()), Some(phc)).await);
     }
 
+    /// `verify_in` answers as argon2's own `verify_password` does, for the
+    /// server's parameters and for hashes stored with other ones.
+    #[test]
+    fn verifying_in_kept_memory_agrees_with_argon2() {
+        let mut memory = Memory::default();
+        let phc = hash_blocking("correct horse").unwrap();
+        assert!(verify_in(&mut memory, "correct horse", &phc));
+        assert!(!verify_in(&mut memory, "correct horsE", &phc));
+        let other = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 3, 1, Some(24)).unwrap(),
+        )
+        .hash_password(b"older")
+        .unwrap()
+        .to_string();
+        assert!(other.contains("m=4096,t=3,p=1"), "{other}");
+        assert!(verify_in(&mut memory, "older", &other));
+        assert!(!verify_in(&mut memory, "newer", &other));
+        // The same memory after the bigger hash still verifies the smaller.
+        assert!(verify_in(&mut memory, "correct horse", &phc));
+        for bad in [
+            "",
+            "not a phc string",
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ",
+        ] {
+            assert!(!verify_in(&mut memory, "correct horse", bad), "{bad}");
+        }
+    }
+
+    /// The rule of [`Memory`]: what a verification leaves in it is wiped,
+    /// and the next one reuses it rather than allocating again.
+    #[test]
+    fn hashing_memory_is_wiped_after_each_verification() {
+        let mut memory = Memory::default();
+        let phc = hash_blocking("pw").unwrap();
+        assert!(verify_in(&mut memory, "pw", &phc));
+        assert_eq!(memory.0.len(), Params::DEFAULT_M_COST as usize);
+        assert!(memory.0.iter().all(|b| b.as_ref().iter().all(|&x| x == 0)));
+        let kept = memory.0.as_ptr();
+        assert!(!verify_in(&mut memory, "wrong", &phc));
+        assert_eq!(memory.0.as_ptr(), kept, "the memory was allocated again");
+        assert!(memory.0.iter().all(|b| b.as_ref().iter().all(|&x| x == 0)));
+    }
+
     #[test]
     fn priorities_parse_from_idle_or_a_nice_offset() {
         assert_eq!(HashPriority::parse("idle"), Some(HashPriority::Idle));
@@ -257,7 +354,7 @@ mod tests {
     async fn seen_by_a_hashing_thread(priority: HashPriority) -> (i32, i32) {
         let pool = HashPool::new(1, priority).unwrap();
         // SAFETY: no pointers; they read this thread's scheduling.
-        pool.run(|| unsafe {
+        pool.run(|_| unsafe {
             let tid = libc::gettid() as libc::id_t;
             (
                 libc::sched_getscheduler(0),

@@ -107,6 +107,11 @@ fn stored_order(row: &PaymentRow, items: &[ItemRow]) -> Result<PaymentOrder, Rej
 
 /// A confirmation refused before its signature is checked (not counted
 /// as a PIN attempt), said in the security log.
+/// Lets go of an order held for a confirmation's check.
+async fn release_check(db: &db::Db, payment_id: &str, until: i64) -> Result<(), sqlx::Error> {
+    db::payments::release_check(&mut *db.write().await?, payment_id, until).await
+}
+
 fn refused(caller: &Caller, payment_id: &str, reason: &'static str) -> Rejection {
     tracing::warn!(
         target: "heeros::security",
@@ -131,7 +136,9 @@ impl Auth {
     ) -> Result<(), Rejection> {
         let key = parse_public_key(&req.public_key)?;
         let stored = secrets::b64(key.as_bytes());
-        if !db::devices::set_payment_key(&self.db.pool, &caller.device_id, &stored).await? {
+        if !db::devices::set_payment_key(&mut *self.db.write().await?, &caller.device_id, &stored)
+            .await?
+        {
             return Err(Rejection::InvalidState("another payment key is set"));
         }
         tracing::info!(
@@ -302,29 +309,28 @@ impl Auth {
             .map_err(|_| Rejection::Internal("stored payment key unreadable".into()))?;
         let now_s = now.timestamp();
         let until = now_s + CHECK_HOLD_S;
-        if !db::payments::hold_for_check(&self.db.pool, payment_id, now_s, until).await? {
+        if !db::payments::hold_for_check(&mut *self.db.write().await?, payment_id, now_s, until)
+            .await?
+        {
             return Err(refused(caller, payment_id, "being_confirmed"));
         }
         let verify = |signed: &[u8]| key.verify_strict(signed, &signature).is_ok();
         let outcome = self
             .check_and_pay(caller, &acting, &order, verify, now)
             .await;
-        let released = db::payments::release_check(&self.db.pool, payment_id, until).await;
+        let released = release_check(&self.db, payment_id, until).await;
         if released.is_err() && outcome.is_err() {
             // The database went away during the check: let go as soon as
             // it is back rather than after the whole hold, so a retried
             // confirmation is checked then (docs/api.md). A confirmed
             // order needs no release: it is never held again.
-            let (pool, payment_id) = (self.db.pool.clone(), payment_id.to_owned());
+            let (db, payment_id) = (self.db.clone(), payment_id.to_owned());
             tokio::spawn(async move {
                 let deadline = tokio::time::Instant::now()
                     + std::time::Duration::from_secs(CHECK_HOLD_S as u64);
                 while tokio::time::Instant::now() < deadline {
                     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    if db::payments::release_check(&pool, &payment_id, until)
-                        .await
-                        .is_ok()
-                    {
+                    if release_check(&db, &payment_id, until).await.is_ok() {
                         return;
                     }
                 }
@@ -353,8 +359,13 @@ impl Auth {
             })
             .await?;
         let now_s = now.timestamp();
-        if !db::devices::settle_unlock(&self.db.pool, &caller.device_id, slot.failed_unlocks, now_s)
-            .await?
+        if !db::devices::settle_unlock(
+            &mut *self.db.write().await?,
+            &caller.device_id,
+            slot.failed_unlocks,
+            now_s,
+        )
+        .await?
         {
             return Err(Rejection::DeviceRevoked);
         }

@@ -208,7 +208,7 @@ pub async fn reset(conn: &mut AnyConnection, r: &Reserved) -> Result<(), sqlx::E
 
 /// Forgets the failures of one key (an admin unlock, a password reset).
 pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sql::delete(&db.pool, key).await
+    sql::delete(&mut *db.write().await?, key).await
 }
 
 #[cfg(test)]

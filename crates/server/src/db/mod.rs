@@ -16,11 +16,12 @@ pub mod users;
 
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyConnection, AnyPool, Executor};
+use sqlx::pool::PoolConnection;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::ServerError;
@@ -75,34 +76,42 @@ pub struct Db {
     writer: Option<Arc<Mutex<()>>>,
 }
 
-/// A transaction from [`Db::begin`]: used as a connection (`&mut *tx`),
-/// ended with [`Tx::commit`] or [`Tx::rollback`] (dropped: rolled back).
-pub struct Tx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+/// A connection or transaction that holds, on SQLite, the turn to write
+/// ([`Db::begin`], [`Db::write`]); used as a connection (`&mut *c`).
+pub struct Turn<C> {
+    conn: C,
     _turn: Option<OwnedMutexGuard<()>>,
 }
 
+/// A transaction from [`Db::begin`], ended with [`Tx::commit`] or
+/// [`Tx::rollback`] (dropped: rolled back).
+pub type Tx = Turn<sqlx::Transaction<'static, sqlx::Any>>;
+
+/// A pooled connection from [`Db::write`], for one statement that writes
+/// outside a transaction.
+pub type Write = Turn<PoolConnection<sqlx::Any>>;
+
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.conn.commit().await
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
+        self.conn.rollback().await
     }
 }
 
-impl Deref for Tx {
+impl<C: Deref<Target = AnyConnection>> Deref for Turn<C> {
     type Target = AnyConnection;
 
     fn deref(&self) -> &AnyConnection {
-        &self.tx
+        &self.conn
     }
 }
 
-impl DerefMut for Tx {
+impl<C: DerefMut<Target = AnyConnection>> DerefMut for Turn<C> {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+        &mut self.conn
     }
 }
 
@@ -115,14 +124,30 @@ impl Db {
     /// Begins a transaction; on SQLite, after the one before it has ended.
     /// Never begin a second one while holding one.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        let turn = match &self.writer {
-            Some(writer) => Some(writer.clone().lock_owned().await),
-            None => None,
-        };
-        Ok(Tx {
-            tx: self.pool.begin().await?,
+        let turn = self.turn().await;
+        Ok(Turn {
+            conn: self.pool.begin().await?,
             _turn: turn,
         })
+    }
+
+    /// A connection for one statement that writes, outside a transaction;
+    /// on SQLite, after the transaction before it has ended, so it never
+    /// sleeps in SQLite's busy handler. The same rule as [`Db::begin`]:
+    /// never while holding a turn.
+    pub async fn write(&self) -> Result<Write, sqlx::Error> {
+        let turn = self.turn().await;
+        Ok(Turn {
+            conn: self.pool.acquire().await?,
+            _turn: turn,
+        })
+    }
+
+    async fn turn(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.writer {
+            Some(writer) => Some(writer.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     /// Connects and brings the schema up to date.
@@ -144,6 +169,10 @@ impl Db {
                         // a power cut may lose the last commits, never corrupt.
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Checkpoints run beside the requests (see
+                        // `checkpoint_in_background`); a commit copies the
+                        // WAL back itself only if that falls far behind.
+                        conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
                     }
                     Ok(())
                 })
@@ -154,6 +183,9 @@ impl Db {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
         let writer = (backend == Backend::Sqlite).then(Arc::default);
+        if let Some(writer) = &writer {
+            checkpoint_in_background(url, Arc::downgrade(writer)).await?;
+        }
         let db = Db {
             pool,
             backend,
@@ -180,6 +212,33 @@ impl Db {
     }
 }
 
+/// SQLite: how often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// SQLite: copies the WAL back into the database file every
+/// [`CHECKPOINT_EVERY`] on a connection of its own, so that no request's
+/// commit waits for that copy and its fsyncs (docs/design.md, "SQLite
+/// checkpoints"). `PASSIVE` never waits for a reader or the writer. Ends
+/// when the [`Db`] whose turn `alive` points to is gone.
+async fn checkpoint_in_background(url: &str, alive: Weak<Mutex<()>>) -> Result<(), sqlx::Error> {
+    let mut conn = AnyConnection::connect(url).await?;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if alive.strong_count() == 0 {
+                break;
+            }
+            if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+                tracing::warn!(error = %e, "WAL checkpoint failed; commits will checkpoint");
+            }
+        }
+        let _ = conn.close().await;
+    });
+    Ok(())
+}
+
 /// Runs one SQL statement (admin and bench tooling).
 pub async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
     db.pool.execute(sql).await.map(|_| ())
@@ -201,14 +260,19 @@ pub async fn create_postgres_database(base: &str, name: &str) -> Result<(), sqlx
 mod tests {
     use super::*;
 
+    async fn sqlite_in_temp_dir() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&sqlite_url(&dir.path().join("test.sqlite")))
+            .await
+            .unwrap();
+        (dir, db)
+    }
+
     /// The rule of [`Db::begin`] on SQLite: a second transaction waits for
     /// the first to end, committed or dropped.
     #[tokio::test]
     async fn sqlite_transactions_take_turns() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&sqlite_url(&dir.path().join("turns.sqlite")))
-            .await
-            .unwrap();
+        let (_dir, db) = sqlite_in_temp_dir().await;
         let wait = Duration::from_millis(300);
         let first = db.begin().await.unwrap();
         assert!(
@@ -225,5 +289,56 @@ mod tests {
         third
             .expect("a dropped transaction gives its turn back")
             .unwrap();
+    }
+
+    /// [`Db::write`] follows the same rule: a statement that writes outside
+    /// a transaction waits for the open one, instead of sleeping in
+    /// SQLite's busy handler.
+    #[tokio::test]
+    async fn sqlite_single_writes_take_turns_too() {
+        let (_dir, db) = sqlite_in_temp_dir().await;
+        let wait = Duration::from_millis(300);
+        let tx = db.begin().await.unwrap();
+        assert!(
+            tokio::time::timeout(wait, db.write()).await.is_err(),
+            "a write went ahead of an open transaction"
+        );
+        drop(tx);
+        let write = tokio::time::timeout(wait, db.write()).await;
+        let write = write.expect("the turn passes on").unwrap();
+        assert!(
+            tokio::time::timeout(wait, db.begin()).await.is_err(),
+            "a transaction began beside a write"
+        );
+        drop(write);
+    }
+
+    /// The rule of `checkpoint_in_background`: commits leave the WAL to
+    /// the checkpointer, which copies it into the database file soon after.
+    #[tokio::test]
+    async fn sqlite_wal_is_checkpointed_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.sqlite");
+        let db = Db::connect(&sqlite_url(&path)).await.unwrap();
+        // Let the checkpointer catch up with the migrations.
+        tokio::time::sleep(CHECKPOINT_EVERY * 3).await;
+        let size = || std::fs::metadata(&path).unwrap().len();
+        let before = size();
+        let mut tx = db.begin().await.unwrap();
+        for n in 0..200 {
+            let name = format!("Checkpoint User{n} {}", "x".repeat(500));
+            users::insert(&mut *tx, &name, &name, "phc", 0)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let grew = async {
+            while size() <= before {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(CHECKPOINT_EVERY * 8, grew)
+            .await
+            .expect("the database file never took the committed pages");
     }
 }

@@ -33,34 +33,34 @@ pub struct Purged {
 pub async fn purge(db: &Db, now: i64, lock_after: i64) -> Result<Purged, sqlx::Error> {
     let challenges = sqlx::query("DELETE FROM challenges WHERE used <> 0 OR expires_at <= $1")
         .bind(now)
-        .execute(&db.pool)
+        .execute(&mut *db.write().await?)
         .await?
         .rows_affected();
     let access_tokens = sqlx::query("DELETE FROM access_tokens WHERE expires_at <= $1")
         .bind(now)
-        .execute(&db.pool)
+        .execute(&mut *db.write().await?)
         .await?
         .rows_affected();
-    let refresh_tokens = crate::db::refresh::delete_expired(&db.pool, now).await?;
+    let refresh_tokens = crate::db::refresh::delete_expired(&mut *db.write().await?, now).await?;
     let dead_before = now - KEEP_DEAD_DEVICES_S;
     sqlx::query(
         "DELETE FROM refresh_tokens WHERE device_id IN (SELECT id FROM devices \
          WHERE revoked_at <= $1 OR login_expires_at <= $1)",
     )
     .bind(dead_before)
-    .execute(&db.pool)
+    .execute(&mut *db.write().await?)
     .await?;
     sqlx::query(
         "DELETE FROM access_tokens WHERE device_id IN (SELECT id FROM devices \
          WHERE revoked_at <= $1 OR login_expires_at <= $1)",
     )
     .bind(dead_before)
-    .execute(&db.pool)
+    .execute(&mut *db.write().await?)
     .await?;
     let devices =
         sqlx::query("DELETE FROM devices WHERE revoked_at <= $1 OR login_expires_at <= $1")
             .bind(dead_before)
-            .execute(&db.pool)
+            .execute(&mut *db.write().await?)
             .await?
             .rows_affected();
     let throttle = sqlx::query(
@@ -73,11 +73,12 @@ pub async fn purge(db: &Db, now: i64, lock_after: i64) -> Result<Purged, sqlx::E
     .bind(now - KEEP_IDLE_ADDRESS_S)
     .bind(now - KEEP_IDLE_NAME_S)
     .bind(lock_after)
-    .execute(&db.pool)
+    .execute(&mut *db.write().await?)
     .await?
     .rows_affected();
     let payments =
-        crate::db::payments::delete_expired(&db.pool, now - KEEP_EXPIRED_ORDER_S).await?;
+        crate::db::payments::delete_expired(&mut *db.write().await?, now - KEEP_EXPIRED_ORDER_S)
+            .await?;
     Ok(Purged {
         challenges,
         access_tokens,
