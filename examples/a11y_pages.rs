@@ -1,6 +1,6 @@
 //! Writes every screen and state as a page for the accessibility audit
 //! (docs/design.md, "Accessibility"): each one rendered with dioxus-ssr
-//! into the real page (`ui::index_html`, the stylesheet and typeface
+//! into the real page (`ui::index_html_with_typeface`, the stylesheet and typeface
 //! inline), in English, Finnish and Swedish, as `<state>-<lang>.html` in
 //! the folder given.
 //! `scripts/test.sh` runs it, then `scripts/a11y/audit.mjs` on the folder.
@@ -15,8 +15,8 @@ use heeros_api::{
 use heeros_mobile::lang::Lang;
 use heeros_mobile::session::{Notice, Phase, PinProblem, SessionError, Snapshot};
 use heeros_mobile::ui::{
-    index_html, provide_app_state, ConfirmDialog, CurrentScreen, RejectDialog, StartupFailedScreen,
-    StartupFailure,
+    index_html_with_typeface, provide_app_state, ConfirmDialog, CurrentScreen, RejectDialog,
+    StartupFailedScreen, StartupFailure,
 };
 use heeros_testkit::fixtures::maija_account;
 
@@ -69,7 +69,7 @@ fn render(page: Page) -> String {
     let mut dom = VirtualDom::new(Root).with_root_context(page);
     dom.rebuild_in_place();
     let body = dioxus_ssr::render(&dom);
-    let html = index_html(lang);
+    let html = index_html_with_typeface(lang);
     let empty = "<div id=\"main\"></div>";
     assert!(html.contains(empty), "the index page has its #main");
     html.replace(empty, &format!("<div id=\"main\">{body}</div>"))

@@ -120,6 +120,10 @@ pub fn provide_app_state(snapshot: Snapshot) -> AppState {
 pub fn App() -> Element {
     let boot = use_context::<Boot>();
     use_hook(super::shell::allow_clipboard_paste);
+    // The typeface, once the first screen is up (docs/design.md, "Start-up").
+    use_effect(|| {
+        document::eval(super::style::typeface_script());
+    });
     use_hook(super::probe::start);
     match boot {
         Boot::Ready(slot) => rsx! { Journey { slot } },

@@ -38,7 +38,7 @@ pub use invoice::{InvoiceScreen, RejectDialog};
 pub use login::LoginScreen;
 pub use payment::{PaidScreen, PayConfirmScreen};
 pub use pin_setup::PinSetupScreen;
-pub use shell::{index_html, launch, VIEWPORT};
+pub use shell::{index_html, index_html_with_typeface, launch, VIEWPORT};
 pub use startup::{StartupFailedScreen, StartupFailure};
 pub use style::stylesheet;
 pub use unlock::UnlockScreen;

@@ -2,7 +2,8 @@
 //! window (size, title) or the phone view, and the WebKitGTK settings the
 //! desktop needs.
 
-use super::{stylesheet, App, Boot};
+use super::style::{main_css, stylesheet};
+use super::{App, Boot};
 use crate::lang::Lang;
 
 /// The viewport: phone width, and `viewport-fit=cover` so the page reaches
@@ -13,17 +14,27 @@ pub const VIEWPORT: &str = "width=device-width, initial-scale=1, viewport-fit=co
 /// The page the webview loads (desktop and phones): Dioxus's default index,
 /// but with [`VIEWPORT`] from the first layout on instead of Dioxus's
 /// `user-scalable=no` viewport, which lacks `viewport-fit=cover`, and with
-/// the stylesheet and typeface inline ([`stylesheet`]): styled from the
-/// first paint, wherever the binary runs from. `lang` is the page's
-/// language until the app sets it on each change. Dioxus adds its script
-/// before `</body>`.
+/// the stylesheet inline ([`main_css`]): styled from the first paint,
+/// wherever the binary runs from. The typeface follows once the first
+/// screen is up ([`super::style::typeface_script`], run by [`App`]). `lang`
+/// is the page's language until the app sets it on each change. Dioxus
+/// adds its script before `</body>`.
 pub fn index_html(lang: Lang) -> String {
+    page_html(lang, main_css())
+}
+
+/// [`index_html`] with the typeface inline too: for pages rendered whole,
+/// without the app's scripts (the accessibility audit's).
+pub fn index_html_with_typeface(lang: Lang) -> String {
+    page_html(lang, stylesheet())
+}
+
+fn page_html(lang: Lang, css: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<title>Heeros Mobile</title>\n\
-         <meta name=\"viewport\" content=\"{VIEWPORT}\">\n<style>\n{}</style>\n</head>\n\
+         <meta name=\"viewport\" content=\"{VIEWPORT}\">\n<style>\n{css}</style>\n</head>\n\
          <body>\n<div id=\"main\"></div>\n</body>\n</html>\n",
         lang.code(),
-        stylesheet()
     )
 }
 
@@ -87,7 +98,23 @@ mod tests {
             assert!(index.contains(needed), "{needed}");
         }
         // The stylesheet is in the page itself, not looked up at run time.
-        assert!(index.contains(super::stylesheet()));
+        assert!(index.contains(super::main_css()));
         assert!(!index.contains("<link"));
+    }
+
+    /// docs/design.md, "Start-up": the window's first page carries no
+    /// typeface (decoding it there delayed the first paint); the script the
+    /// app runs after the first render brings it, and pages rendered whole
+    /// have it inline.
+    #[test]
+    fn the_typeface_follows_the_first_paint() {
+        use crate::ui::style::typeface_script;
+        let font = "data:font/woff2;base64,";
+        let first = super::index_html(crate::lang::Lang::En);
+        assert!(!first.contains(font) && !first.contains("@font-face"));
+        assert!(typeface_script().contains(font));
+        assert!(typeface_script().contains("document.fonts.add"));
+        let whole = super::index_html_with_typeface(crate::lang::Lang::En);
+        assert!(whole.contains(super::stylesheet()) && whole.contains(font));
     }
 }

@@ -23,19 +23,54 @@ const INTER_LATIN_RANGE: &str = "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, 
      U+02DA, U+02DC, U+0304, U+0308, U+0329, U+2000-206F, U+20AC, U+2122, U+2191, U+2193, \
      U+2212, U+2215, U+FEFF, U+FFFD";
 
-static STYLESHEET: LazyLock<String> = LazyLock::new(|| {
+/// The typeface as a data URL.
+static TYPEFACE_URL: LazyLock<String> = LazyLock::new(|| {
     let font = base64::engine::general_purpose::STANDARD.encode(INTER_LATIN);
+    format!("data:font/woff2;base64,{font}")
+});
+
+static STYLESHEET: LazyLock<String> = LazyLock::new(|| {
     format!(
         "@font-face {{\n  font-family: \"{UI_FONT_FAMILY}\";\n  font-style: normal;\n  \
          font-weight: 100 900;\n  font-display: block;\n  \
-         src: url(data:font/woff2;base64,{font}) format(\"woff2\");\n  \
-         unicode-range: {INTER_LATIN_RANGE};\n}}\n{MAIN_CSS}"
+         src: url({}) format(\"woff2\");\n  \
+         unicode-range: {INTER_LATIN_RANGE};\n}}\n{MAIN_CSS}",
+        *TYPEFACE_URL
     )
 });
 
-/// The whole stylesheet: the typeface, then `assets/main.css`.
+/// The whole stylesheet: the typeface, then `assets/main.css` (pages
+/// rendered whole, as the accessibility audit's).
 pub fn stylesheet() -> &'static str {
     &STYLESHEET
+}
+
+/// `assets/main.css` alone: the page the app's window loads, styled from
+/// the first paint; the typeface follows ([`typeface_script`]).
+pub fn main_css() -> &'static str {
+    MAIN_CSS
+}
+
+static TYPEFACE_SCRIPT: LazyLock<String> = LazyLock::new(|| {
+    let quoted = |text: &str| serde_json::Value::from(text).to_string();
+    format!(
+        "requestAnimationFrame(() => setTimeout(() => {{ \
+         const face = new FontFace({}, {}, {{ style: \"normal\", weight: \"100 900\", unicodeRange: {} }}); \
+         face.load().then(() => document.fonts.add(face)); }}, 0));",
+        quoted(UI_FONT_FAMILY),
+        quoted(&format!("url({})", *TYPEFACE_URL)),
+        quoted(INTER_LATIN_RANGE)
+    )
+});
+
+/// The script that gives the app's window its typeface once the first
+/// screen is painted (the task after the next frame): decoding the 48 KB
+/// font inside the first page cost about 60 ms before the first paint
+/// (BENCHMARKS.md, docs/design.md "Start-up"). The font is added when
+/// decoded, so text goes straight from the fallback face to it, never
+/// invisible.
+pub fn typeface_script() -> &'static str {
+    &TYPEFACE_SCRIPT
 }
 
 #[cfg(test)]

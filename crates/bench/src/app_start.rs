@@ -1,7 +1,7 @@
 //! App start: from process spawn to the first painted screen, and the
 //! memory of the whole process tree (the app and its WebKit processes),
 //! against a bare Dioxus window built the same way. Needs a display
-//! (run under xvfb-run) and xdotool + ImageMagick.
+//! (run under xvfb-run) and xdotool.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -27,14 +27,55 @@ fn window_of(title: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Distinct colours in the window: a blank (unpainted) window has one or two.
-fn colours(window: &str) -> usize {
-    Command::new("import")
-        .args(["-window", window, "-format", "%k", "info:"])
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(0)
+/// The X server the windows open on, for reading their pixels.
+struct Screen {
+    conn: x11rb::rust_connection::RustConnection,
+}
+
+impl Screen {
+    fn connect() -> Result<Screen, String> {
+        let (conn, _) = x11rb::connect(None).map_err(|e| format!("no X display: {e}"))?;
+        Ok(Screen { conn })
+    }
+
+    /// Whether the window shows at least `enough` distinct colours (a
+    /// blank, unpainted window has one or two). One X request, a few
+    /// milliseconds, so the first paint is seen within about that.
+    fn painted(&self, window: u32, enough: usize) -> bool {
+        use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
+        let Some(size) = self
+            .conn
+            .get_geometry(window)
+            .ok()
+            .and_then(|c| c.reply().ok())
+        else {
+            return false;
+        };
+        let image = self
+            .conn
+            .get_image(
+                ImageFormat::Z_PIXMAP,
+                window,
+                0,
+                0,
+                size.width,
+                size.height,
+                !0,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok());
+        let Some(image) = image else {
+            return false;
+        };
+        let mut seen = std::collections::HashSet::new();
+        for pixel in image.data.chunks_exact(4) {
+            seen.insert(u32::from_ne_bytes([pixel[0], pixel[1], pixel[2], 0]));
+            if seen.len() >= enough {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 fn children(pid: u32) -> Vec<u32> {
@@ -78,6 +119,7 @@ fn end_tree(child: &mut Child) {
 /// later; an error (never a panic) when the window does not come up or
 /// never paints within `timeout`.
 fn once(
+    screen: &Screen,
     binary: &Path,
     title: &str,
     env: &[(String, String)],
@@ -106,11 +148,15 @@ fn once(
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    while colours(&window) < 8 {
+    let window: u32 = window
+        .parse()
+        .map_err(|_| format!("xdotool named no window id: {window:?}"))?;
+    while !screen.painted(window, 8) {
         if Instant::now() >= deadline {
             end_tree(&mut child);
             return Err(format!("{title} never painted within {timeout:?}"));
         }
+        std::thread::sleep(Duration::from_millis(2));
     }
     let painted = start.elapsed();
     std::thread::sleep(Duration::from_secs(2));
@@ -123,46 +169,88 @@ fn once(
 /// all before the figure is given up.
 pub const LAUNCH_TRIES: usize = 3;
 
-/// Medians over `runs` measured launches. A launch whose window does not
-/// appear (or never paints) is retried, up to [`LAUNCH_TRIES`] launches
-/// for one measurement; when all of them fail, the figure is an error
-/// naming what happened, and the caller reports it and goes on.
-pub fn measure(
-    binary: &Path,
-    title: &str,
-    env: &[(String, String)],
-    runs: usize,
+/// A window to launch: its binary, its title and its environment.
+pub struct Window<'a> {
+    pub binary: &'a Path,
+    pub title: &'a str,
+    pub env: &'a [(String, String)],
+}
+
+/// One measured launch of `window`, retried up to [`LAUNCH_TRIES`]
+/// launches when its window does not appear (or never paints); with the
+/// number of launches retried.
+fn launch(
+    screen: &Screen,
+    window: &Window,
     timeout: Duration,
-) -> Result<Start, String> {
-    let runs = runs.max(1);
-    let mut times = Vec::new();
-    let mut pss = Vec::new();
-    let mut retried = 0;
-    for _ in 0..runs {
-        let mut errors = Vec::new();
-        let measured = (1..=LAUNCH_TRIES).find_map(|n| match once(binary, title, env, timeout) {
-            Ok(m) => Some(m),
+) -> Result<((Duration, u64), usize), String> {
+    let mut errors = Vec::new();
+    for n in 1..=LAUNCH_TRIES {
+        match once(screen, window.binary, window.title, window.env, timeout) {
+            Ok(m) => return Ok((m, errors.len())),
             Err(e) => {
                 eprintln!("app start: {e} (launch {n} of at most {LAUNCH_TRIES})");
                 errors.push(e);
-                None
             }
-        });
-        let Some((t, p)) = measured else {
-            return Err(format!(
-                "{LAUNCH_TRIES} launches failed: {}",
-                errors.join("; ")
-            ));
-        };
-        retried += errors.len();
-        times.push(t);
-        pss.push(p);
+        }
     }
+    Err(format!(
+        "{}: {LAUNCH_TRIES} launches failed: {}",
+        window.title,
+        errors.join("; ")
+    ))
+}
+
+/// Two windows side by side.
+pub struct Pair {
+    pub a: Start,
+    pub b: Start,
+    /// The median of the `runs` ratios a ÷ b, each of two launches made
+    /// one right after the other.
+    pub ratio: f64,
+}
+
+fn medians(mut times: Vec<Duration>, mut pss: Vec<u64>, retried: usize) -> Start {
     times.sort();
     pss.sort();
-    Ok(Start {
-        first_paint: times[runs / 2],
-        pss_mib: pss[runs / 2] as f64 / 1024.0,
+    Start {
+        first_paint: times[times.len() / 2],
+        pss_mib: pss[pss.len() / 2] as f64 / 1024.0,
         retried,
+    }
+}
+
+/// `runs` launches of each window, alternating (a, b, a, b …) so that the
+/// machine's drift — large here — falls on both alike. When a launch
+/// fails even after its retries, the figure is an error naming what
+/// happened, and the caller reports it and goes on.
+pub fn measure_pair(
+    a: &Window,
+    b: &Window,
+    runs: usize,
+    timeout: Duration,
+) -> Result<Pair, String> {
+    let runs = runs.max(1);
+    let screen = Screen::connect()?;
+    let (mut times, mut pss, mut retried) = ([vec![], vec![]], [vec![], vec![]], [0, 0]);
+    let mut ratios = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        for (i, window) in [a, b].into_iter().enumerate() {
+            let ((t, p), r) = launch(&screen, window, timeout)?;
+            times[i].push(t);
+            pss[i].push(p);
+            retried[i] += r;
+        }
+        ratios.push(
+            times[0][times[0].len() - 1].as_secs_f64() / times[1][times[1].len() - 1].as_secs_f64(),
+        );
+    }
+    ratios.sort_by(f64::total_cmp);
+    let [times_a, times_b] = times;
+    let [pss_a, pss_b] = pss;
+    Ok(Pair {
+        a: medians(times_a, pss_a, retried[0]),
+        b: medians(times_b, pss_b, retried[1]),
+        ratio: ratios[runs / 2],
     })
 }

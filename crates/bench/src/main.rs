@@ -454,28 +454,31 @@ async fn main() {
         let timeout = std::time::Duration::from_secs_f64(args.start_timeout);
         let (app, bare) = (app.clone(), bare.clone());
         let measured = tokio::task::spawn_blocking(move || {
-            (
-                app_start::measure(&app, "Heeros Mobile", &env, runs, timeout),
-                app_start::measure(&bare, "Bare window", &[], runs, timeout),
-            )
+            let app = app_start::Window {
+                binary: &app,
+                title: "Heeros Mobile",
+                env: &env,
+            };
+            let bare = app_start::Window {
+                binary: &bare,
+                title: "Bare window",
+                env: &[],
+            };
+            app_start::measure_pair(&app, &bare, runs, timeout)
         })
         .await
-        .unwrap_or_else(|e| {
-            let e = format!("the app-start step failed: {e}");
-            (Err(e.clone()), Err(e))
-        });
+        .unwrap_or_else(|e| Err(format!("the app-start step failed: {e}")));
         match measured {
-            (Ok(a), Ok(b)) => {
-                let ratio = a.first_paint.as_secs_f64() / b.first_paint.as_secs_f64();
+            Ok(app_start::Pair { a, b, ratio }) => {
                 let retried = a.retried + b.retried;
                 row(
-                    &format!("4. app start to first paint ÷ bare Dioxus window (median of {runs})"),
+                    &format!("4. app start to first paint ÷ bare Dioxus window ({runs} launches of each, alternating; the median of their ratios)"),
                     format!(
-                        "{} ÷ {} = {ratio:.2}{}",
+                        "{ratio:.2} (medians {} and {}{})",
                         ms(a.first_paint),
                         ms(b.first_paint),
                         if retried > 0 {
-                            format!(" ({retried} launches without a window retried)")
+                            format!("; {retried} launches without a window retried")
                         } else {
                             String::new()
                         }
@@ -494,14 +497,10 @@ async fn main() {
                     extra <= 20.0,
                 );
             }
-            (a, b) => {
-                let why: Vec<String> = [("app", a.err()), ("bare window", b.err())]
-                    .into_iter()
-                    .filter_map(|(w, e)| e.map(|e| format!("{w}: {e}")))
-                    .collect();
+            Err(why) => {
                 row(
                     "4. app start to first paint ÷ bare Dioxus window",
-                    format!("failed, no figure ({})", why.join("; ")),
+                    format!("failed, no figure ({why})"),
                     "≤ 1.15",
                     false,
                 );
