@@ -44,8 +44,8 @@ struct Args {
     /// The bare Dioxus window (release example) to compare the app with.
     #[arg(long)]
     bare_binary: Option<std::path::PathBuf>,
-    /// Launches of each window for the start-up medians.
-    #[arg(long, default_value_t = 3)]
+    /// Launches of each window (alternating) for the start-up medians.
+    #[arg(long, default_value_t = 7)]
     start_runs: usize,
     /// Which steps to run (comma-separated): storm, scale, payments,
     /// faults, app-start. All by default.
