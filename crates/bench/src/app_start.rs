@@ -235,15 +235,15 @@ pub fn measure_pair(
     let (mut times, mut pss, mut retried) = ([vec![], vec![]], [vec![], vec![]], [0, 0]);
     let mut ratios = Vec::with_capacity(runs);
     for _ in 0..runs {
+        let mut pair = [Duration::ZERO; 2];
         for (i, window) in [a, b].into_iter().enumerate() {
             let ((t, p), r) = launch(&screen, window, timeout)?;
+            pair[i] = t;
             times[i].push(t);
             pss[i].push(p);
             retried[i] += r;
         }
-        ratios.push(
-            times[0][times[0].len() - 1].as_secs_f64() / times[1][times[1].len() - 1].as_secs_f64(),
-        );
+        ratios.push(pair[0].as_secs_f64() / pair[1].as_secs_f64());
     }
     ratios.sort_by(f64::total_cmp);
     let [times_a, times_b] = times;
