@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
-use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, TransactionManager};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::ServerError;
@@ -68,40 +68,80 @@ impl<'c, T: sqlx::Executor<'c, Database = sqlx::Any>> Conn<'c> for T {}
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
-    /// SQLite only: the turn to write. SQLite takes one writer at a time
-    /// and makes the others sleep and retry (1, 2, 5, 10 ms …) while they
-    /// hold a pooled connection; taking turns here instead wakes the next
-    /// transaction as soon as the last commits, and leaves the other
-    /// connections free for reads (docs/design.md, "Login in two commits").
-    writer: Option<Arc<Mutex<()>>>,
+    /// SQLite only: the one connection that writes, held by whoever has
+    /// the turn. SQLite takes one writer at a time and makes the others
+    /// sleep and retry (1, 2, 5, 10 ms …) while they hold a pooled
+    /// connection; taking turns here instead wakes the next transaction as
+    /// soon as the last commits, leaves the pool to reads, and spares each
+    /// write the pool's trips to the connection's thread (a test when it
+    /// is taken, a ping when it is given back) (docs/design.md, "Login in
+    /// two commits").
+    writer: Option<Arc<Mutex<AnyConnection>>>,
 }
 
-/// A connection or transaction that holds, on SQLite, the turn to write
-/// ([`Db::begin`], [`Db::write`]); used as a connection (`&mut *c`).
-pub struct Turn<C> {
-    conn: C,
-    _turn: Option<OwnedMutexGuard<()>>,
+/// A connection that may write, from [`Db::write`] (for one statement
+/// outside a transaction) or inside a [`Tx`]: on SQLite the writer, held
+/// for the turn; on PostgreSQL one from the pool. Used as a connection
+/// (`&mut *w`).
+pub enum Write {
+    Turn(OwnedMutexGuard<AnyConnection>),
+    Pooled(PoolConnection<sqlx::Any>),
+}
+
+impl Deref for Write {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Write::Turn(conn) => conn,
+            Write::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Write::Turn(conn) => conn,
+            Write::Pooled(conn) => conn,
+        }
+    }
 }
 
 /// A transaction from [`Db::begin`], ended with [`Tx::commit`] or
-/// [`Tx::rollback`] (dropped: rolled back).
-pub type Tx = Turn<sqlx::Transaction<'static, sqlx::Any>>;
+/// [`Tx::rollback`]; dropped, it is rolled back (as sqlx's own
+/// `Transaction`: the rollback is queued on the connection and runs before
+/// its next statement). Used as a connection (`&mut *tx`).
+pub struct Tx {
+    conn: Write,
+    open: bool,
+}
 
-/// A pooled connection from [`Db::write`], for one statement that writes
-/// outside a transaction.
-pub type Write = Turn<PoolConnection<sqlx::Any>>;
+type Manager = <sqlx::Any as sqlx::Database>::TransactionManager;
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.conn.commit().await
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        Manager::commit(&mut self.conn).await?;
+        self.open = false;
+        Ok(())
     }
 
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.conn.rollback().await
+    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
+        Manager::rollback(&mut self.conn).await?;
+        self.open = false;
+        Ok(())
     }
 }
 
-impl<C: Deref<Target = AnyConnection>> Deref for Turn<C> {
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if self.open {
+            Manager::start_rollback(&mut self.conn);
+        }
+    }
+}
+
+impl Deref for Tx {
     type Target = AnyConnection;
 
     fn deref(&self) -> &AnyConnection {
@@ -109,7 +149,7 @@ impl<C: Deref<Target = AnyConnection>> Deref for Turn<C> {
     }
 }
 
-impl<C: DerefMut<Target = AnyConnection>> DerefMut for Turn<C> {
+impl DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.conn
     }
@@ -121,14 +161,17 @@ pub fn sqlite_url(path: &Path) -> String {
 }
 
 impl Db {
-    /// Begins a transaction; on SQLite, after the one before it has ended.
-    /// Never begin a second one while holding one.
+    /// Begins a transaction; on SQLite, after the one before it has ended
+    /// (`BEGIN IMMEDIATE`: it writes, so it takes SQLite's write lock at
+    /// once). Never begin a second one while holding one.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        let turn = self.turn().await;
-        Ok(Turn {
-            conn: self.pool.begin().await?,
-            _turn: turn,
-        })
+        let mut conn = self.write().await?;
+        let statement = match conn {
+            Write::Turn(_) => Some("BEGIN IMMEDIATE".into()),
+            Write::Pooled(_) => None,
+        };
+        Manager::begin(&mut conn, statement).await?;
+        Ok(Tx { conn, open: true })
     }
 
     /// A connection for one statement that writes, outside a transaction;
@@ -136,18 +179,10 @@ impl Db {
     /// sleeps in SQLite's busy handler. The same rule as [`Db::begin`]:
     /// never while holding a turn.
     pub async fn write(&self) -> Result<Write, sqlx::Error> {
-        let turn = self.turn().await;
-        Ok(Turn {
-            conn: self.pool.acquire().await?,
-            _turn: turn,
+        Ok(match &self.writer {
+            Some(writer) => Write::Turn(writer.clone().lock_owned().await),
+            None => Write::Pooled(self.pool.acquire().await?),
         })
-    }
-
-    async fn turn(&self) -> Option<OwnedMutexGuard<()>> {
-        match &self.writer {
-            Some(writer) => Some(writer.clone().lock_owned().await),
-            None => None,
-        }
     }
 
     /// Connects and brings the schema up to date.
@@ -161,31 +196,32 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(5))
+            // A SQLite connection is a file handle in this process: it
+            // cannot break behind our back, so it is not pinged (one more
+            // trip to its thread) each time it is taken from the pool.
+            // PostgreSQL's are, so that a restart costs no request.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                        // WAL + NORMAL: durable across crashes of the process;
-                        // a power cut may lose the last commits, never corrupt.
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // Checkpoints run beside the requests (see
-                        // `checkpoint_in_background`); a commit copies the
-                        // WAL back itself only if that falls far behind.
-                        conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
+                        set_up_sqlite(conn).await?;
                     }
                     Ok(())
                 })
             })
             .connect(url)
             .await?;
-        if backend == Backend::Sqlite {
-            pool.execute("PRAGMA journal_mode = WAL").await?;
-        }
-        let writer = (backend == Backend::Sqlite).then(Arc::default);
-        if let Some(writer) = &writer {
-            checkpoint_in_background(url, Arc::downgrade(writer)).await?;
-        }
+        let writer = match backend {
+            Backend::Sqlite => {
+                pool.execute("PRAGMA journal_mode = WAL").await?;
+                let mut writer = AnyConnection::connect(url).await?;
+                set_up_sqlite(&mut writer).await?;
+                let writer = Arc::new(Mutex::new(writer));
+                checkpoint_in_background(url, Arc::downgrade(&writer)).await?;
+                Some(writer)
+            }
+            Backend::Postgres => None,
+        };
         let db = Db {
             pool,
             backend,
@@ -212,6 +248,19 @@ impl Db {
     }
 }
 
+/// What every SQLite connection is told when it opens.
+async fn set_up_sqlite(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    conn.execute("PRAGMA busy_timeout = 5000").await?;
+    // WAL + NORMAL: durable across crashes of the process; a power cut may
+    // lose the last commits, never corrupt.
+    conn.execute("PRAGMA synchronous = NORMAL").await?;
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    // Checkpoints run beside the requests (see `checkpoint_in_background`);
+    // a commit copies the WAL back itself only if that falls far behind.
+    conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
+    Ok(())
+}
+
 /// SQLite: how often the WAL is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
@@ -219,8 +268,11 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// [`CHECKPOINT_EVERY`] on a connection of its own, so that no request's
 /// commit waits for that copy and its fsyncs (docs/design.md, "SQLite
 /// checkpoints"). `PASSIVE` never waits for a reader or the writer. Ends
-/// when the [`Db`] whose turn `alive` points to is gone.
-async fn checkpoint_in_background(url: &str, alive: Weak<Mutex<()>>) -> Result<(), sqlx::Error> {
+/// when the [`Db`] whose writer `alive` points to is gone.
+async fn checkpoint_in_background(
+    url: &str,
+    alive: Weak<Mutex<AnyConnection>>,
+) -> Result<(), sqlx::Error> {
     let mut conn = AnyConnection::connect(url).await?;
     tokio::spawn(async move {
         let mut every = tokio::time::interval(CHECKPOINT_EVERY);
@@ -294,6 +346,26 @@ mod tests {
         third
             .expect("a dropped transaction gives its turn back")
             .unwrap();
+    }
+
+    /// A transaction dropped without commit is rolled back before the
+    /// writer's next statement, and the next transaction is a whole one of
+    /// its own (committed for every connection to see, not a savepoint
+    /// inside the dropped one).
+    #[tokio::test]
+    async fn sqlite_a_dropped_transaction_is_rolled_back() {
+        let (_dir, db) = sqlite_in_temp_dir().await;
+        let before = users::count(&db.pool).await.unwrap();
+        let with_user = |name: &'static str| async {
+            let mut tx = db.begin().await.unwrap();
+            users::insert(&mut *tx, name, name, "phc", 0).await.unwrap();
+            tx
+        };
+        drop(with_user("Dropped User").await);
+        with_user("Kept User").await.commit().await.unwrap();
+        assert_eq!(users::count(&db.pool).await.unwrap(), before + 1);
+        with_user("Rolled User").await.rollback().await.unwrap();
+        assert_eq!(users::count(&db.pool).await.unwrap(), before + 1);
     }
 
     /// [`Db::write`] follows the same rule: a statement that writes outside
