@@ -90,6 +90,7 @@ impl Rejection {
 
 impl From<sqlx::Error> for Rejection {
     fn from(e: sqlx::Error) -> Self {
+        crate::db::note_connection_lost(&e);
         match e {
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut

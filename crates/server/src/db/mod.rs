@@ -16,6 +16,7 @@ pub mod users;
 
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -196,11 +197,21 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(5))
-            // A SQLite connection is a file handle in this process: it
-            // cannot break behind our back, so it is not pinged (one more
-            // trip to its thread) each time it is taken from the pool.
-            // PostgreSQL's are, so that a restart costs no request.
-            .test_before_acquire(backend == Backend::Postgres)
+            // Not a trip to the database each time a connection is taken
+            // (a SQLite connection is a file handle in this process; a
+            // PostgreSQL one is tested only when it may have been lost:
+            // `test_before_use`).
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres
+                        && test_before_use(meta.idle_for, since_connection_lost())
+                    {
+                        return Ok(conn.ping().await.is_ok());
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -246,6 +257,55 @@ impl Db {
             .await
             .map(|_: AnyRow| ())
     }
+}
+
+/// PostgreSQL: a pooled connection idle this long is tested before use: the
+/// database may have restarted meanwhile with nothing in this process
+/// noticing.
+const TEST_IDLE_AFTER: Duration = Duration::from_secs(10);
+
+/// When a statement last found the database connection gone (ms since the
+/// Unix epoch; 0: never), set by [`note_connection_lost`].
+static CONNECTION_LOST_AT_MS: AtomicU64 = AtomicU64::new(0);
+
+/// Called with every database error: one that says the connection is gone
+/// (I/O, TLS, PostgreSQL's shutdown and connection codes) makes the pool
+/// test each connection it gave back before now when it is next taken, so
+/// a restart of PostgreSQL costs the requests it broke and those that
+/// found it, not one more per idle connection.
+pub fn note_connection_lost(e: &sqlx::Error) {
+    let lost = match e {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("57P0") || code.starts_with("08")),
+        _ => false,
+    };
+    if lost {
+        CONNECTION_LOST_AT_MS.store(unix_ms(), Ordering::Relaxed);
+    }
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// How long ago a connection was last found gone (None: never).
+fn since_connection_lost() -> Option<Duration> {
+    match CONNECTION_LOST_AT_MS.load(Ordering::Relaxed) {
+        0 => None,
+        at => Some(Duration::from_millis(unix_ms().saturating_sub(at))),
+    }
+}
+
+/// Whether a pooled PostgreSQL connection, idle for `idle_for`, is pinged
+/// before it is used: when idle long enough for a restart to have gone
+/// unseen, or when it was given back (its last use, ended by sqlx's own
+/// ping) no later than a connection was last found gone.
+fn test_before_use(idle_for: Duration, since_lost: Option<Duration>) -> bool {
+    idle_for >= TEST_IDLE_AFTER || since_lost.is_some_and(|since| idle_for >= since)
 }
 
 /// What every SQLite connection is told when it opens.
@@ -346,6 +406,20 @@ mod tests {
         third
             .expect("a dropped transaction gives its turn back")
             .unwrap();
+    }
+
+    /// The rule of `test_before_use`: a connection busy since the database
+    /// was last found gone is used as it is; one idle since before that,
+    /// or idle long enough for a restart to go unseen, is tested first.
+    #[test]
+    fn postgres_connections_are_tested_only_when_they_may_be_lost() {
+        let ms = Duration::from_millis;
+        assert!(!test_before_use(ms(5), None));
+        assert!(!test_before_use(ms(5), Some(ms(60_000))));
+        assert!(test_before_use(ms(500), Some(ms(400))));
+        assert!(test_before_use(ms(400), Some(ms(400))));
+        assert!(!test_before_use(ms(399), Some(ms(400))));
+        assert!(test_before_use(TEST_IDLE_AFTER, None));
     }
 
     /// A transaction dropped without commit is rolled back before the
