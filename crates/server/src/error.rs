@@ -91,27 +91,21 @@ impl Rejection {
 impl From<sqlx::Error> for Rejection {
     fn from(e: sqlx::Error) -> Self {
         crate::db::note_connection_lost(&e);
-        match e {
-            sqlx::Error::Io(_)
-            | sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::WorkerCrashed => Rejection::Unavailable(e.to_string()),
-            sqlx::Error::Database(ref db) if is_transient(db.code().as_deref()) => {
-                Rejection::Unavailable(e.to_string())
-            }
-            other => Rejection::Internal(other.to_string()),
+        if crate::db::is_connection_lost(&e) || is_busy(&e) {
+            return Rejection::Unavailable(e.to_string());
         }
+        Rejection::Internal(e.to_string())
     }
 }
 
-/// PostgreSQL "admin shutdown", "cannot connect now", connection failures;
-/// SQLite BUSY/LOCKED: the database will be back, the request may be retried.
-fn is_transient(code: Option<&str>) -> bool {
-    matches!(
-        code,
-        Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006" | "5" | "6")
-    )
+/// The pool full or closed; SQLite BUSY/LOCKED: the database will be
+/// back, the request may be retried.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("5" | "6")),
+        _ => false,
+    }
 }
 
 impl From<ServerError> for Rejection {

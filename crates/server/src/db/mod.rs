@@ -17,8 +17,8 @@ pub mod users;
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::sync::{Arc, LazyLock, Weak};
+use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
@@ -69,15 +69,58 @@ impl<'c, T: sqlx::Executor<'c, Database = sqlx::Any>> Conn<'c> for T {}
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
-    /// SQLite only: the one connection that writes, held by whoever has
-    /// the turn. SQLite takes one writer at a time and makes the others
-    /// sleep and retry (1, 2, 5, 10 ms …) while they hold a pooled
-    /// connection; taking turns here instead wakes the next transaction as
-    /// soon as the last commits, leaves the pool to reads, and spares each
-    /// write the pool's trips to the connection's thread (a test when it
-    /// is taken, a ping when it is given back) (docs/design.md, "Login in
-    /// two commits").
-    writer: Option<Arc<Mutex<AnyConnection>>>,
+    /// SQLite only: the connection the request paths write on, held by
+    /// whoever has the turn. SQLite takes one writer at a time and makes
+    /// the others sleep and retry (1, 2, 5, 10 ms …) while they hold a
+    /// pooled connection; taking turns here instead wakes the next
+    /// transaction as soon as the last commits, leaves the pool to reads,
+    /// and spares each write the pool's trips to the connection's thread
+    /// (a test when it is taken, a ping when it is given back)
+    /// (docs/design.md, "Login in two commits").
+    writer: Option<Arc<Mutex<Writer>>>,
+}
+
+/// SQLite's writer connection, and what the turn before left to do.
+#[derive(Debug)]
+pub struct Writer {
+    conn: AnyConnection,
+    url: String,
+    /// A transaction on it was left open (its request was cancelled, or
+    /// its commit failed): the next turn rolls it back first.
+    unfinished: bool,
+}
+
+impl Writer {
+    async fn open(url: &str) -> Result<Writer, sqlx::Error> {
+        let mut conn = AnyConnection::connect(url).await?;
+        set_up_sqlite(&mut conn).await?;
+        Ok(Writer {
+            conn,
+            url: url.to_owned(),
+            unfinished: false,
+        })
+    }
+
+    /// Brings the writer to no open transaction, as the turn is taken: a
+    /// transaction left unfinished is rolled back (a trip, only then); a
+    /// connection that cannot be brought there (its thread gone, or a
+    /// transaction SQLite ended by itself after an I/O or full-disk error,
+    /// which leaves sqlx's count of open transactions wrong) is replaced
+    /// by a new one.
+    async fn ready(&mut self) -> Result<(), sqlx::Error> {
+        let mut healthy = true;
+        if std::mem::take(&mut self.unfinished) {
+            if let Err(e) = Manager::rollback(&mut self.conn).await {
+                tracing::warn!(error = %e, "rolling back an unfinished SQLite transaction failed");
+                healthy = false;
+            }
+        }
+        if !healthy || Manager::get_transaction_depth(&self.conn) != 0 {
+            tracing::warn!("SQLite's writer connection is opened again");
+            *self = Writer::open(&self.url).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A connection that may write, from [`Db::write`] (for one statement
@@ -85,7 +128,7 @@ pub struct Db {
 /// for the turn; on PostgreSQL one from the pool. Used as a connection
 /// (`&mut *w`).
 pub enum Write {
-    Turn(OwnedMutexGuard<AnyConnection>),
+    Turn(OwnedMutexGuard<Writer>),
     Pooled(PoolConnection<sqlx::Any>),
 }
 
@@ -94,7 +137,7 @@ impl Deref for Write {
 
     fn deref(&self) -> &AnyConnection {
         match self {
-            Write::Turn(conn) => conn,
+            Write::Turn(writer) => &writer.conn,
             Write::Pooled(conn) => conn,
         }
     }
@@ -103,16 +146,17 @@ impl Deref for Write {
 impl DerefMut for Write {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         match self {
-            Write::Turn(conn) => conn,
+            Write::Turn(writer) => &mut writer.conn,
             Write::Pooled(conn) => conn,
         }
     }
 }
 
 /// A transaction from [`Db::begin`], ended with [`Tx::commit`] or
-/// [`Tx::rollback`]; dropped, it is rolled back (as sqlx's own
-/// `Transaction`: the rollback is queued on the connection and runs before
-/// its next statement). Used as a connection (`&mut *tx`).
+/// [`Tx::rollback`]. Dropped unfinished, it is rolled back: on SQLite when
+/// the writer's turn is next taken, on PostgreSQL before the connection's
+/// next use (queued, as sqlx's own `Transaction` does). Used as a
+/// connection (`&mut *tx`).
 pub struct Tx {
     conn: Write,
     open: bool,
@@ -137,7 +181,10 @@ impl Tx {
 impl Drop for Tx {
     fn drop(&mut self) {
         if self.open {
-            Manager::start_rollback(&mut self.conn);
+            match &mut self.conn {
+                Write::Turn(writer) => writer.unfinished = true,
+                Write::Pooled(conn) => Manager::start_rollback(conn),
+            }
         }
     }
 }
@@ -162,17 +209,17 @@ pub fn sqlite_url(path: &Path) -> String {
 }
 
 impl Db {
-    /// Begins a transaction; on SQLite, after the one before it has ended
-    /// (`BEGIN IMMEDIATE`: it writes, so it takes SQLite's write lock at
-    /// once). Never begin a second one while holding one.
+    /// Begins a transaction; on SQLite, after the one before it has ended.
+    /// Never begin a second one while holding one.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        let mut conn = self.write().await?;
-        let statement = match conn {
-            Write::Turn(_) => Some("BEGIN IMMEDIATE".into()),
-            Write::Pooled(_) => None,
+        // Counted open before `BEGIN` is sent: a request cancelled while
+        // it runs leaves a transaction to roll back, not one nobody ends.
+        let mut tx = Tx {
+            conn: self.write().await?,
+            open: true,
         };
-        Manager::begin(&mut conn, statement).await?;
-        Ok(Tx { conn, open: true })
+        Manager::begin(&mut tx, None).await?;
+        Ok(tx)
     }
 
     /// A connection for one statement that writes, outside a transaction;
@@ -181,7 +228,11 @@ impl Db {
     /// never while holding a turn.
     pub async fn write(&self) -> Result<Write, sqlx::Error> {
         Ok(match &self.writer {
-            Some(writer) => Write::Turn(writer.clone().lock_owned().await),
+            Some(writer) => {
+                let mut turn = writer.clone().lock_owned().await;
+                turn.ready().await?;
+                Write::Turn(turn)
+            }
             None => Write::Pooled(self.pool.acquire().await?),
         })
     }
@@ -207,7 +258,10 @@ impl Db {
                     if backend == Backend::Postgres
                         && test_before_use(meta.idle_for, since_connection_lost())
                     {
-                        return Ok(conn.ping().await.is_ok());
+                        if let Err(e) = conn.ping().await {
+                            note_connection_lost(&e);
+                            return Ok(false);
+                        }
                     }
                     Ok(true)
                 })
@@ -225,9 +279,7 @@ impl Db {
         let writer = match backend {
             Backend::Sqlite => {
                 pool.execute("PRAGMA journal_mode = WAL").await?;
-                let mut writer = AnyConnection::connect(url).await?;
-                set_up_sqlite(&mut writer).await?;
-                let writer = Arc::new(Mutex::new(writer));
+                let writer = Arc::new(Mutex::new(Writer::open(url).await?));
                 checkpoint_in_background(url, Arc::downgrade(&writer)).await?;
                 Some(writer)
             }
@@ -264,39 +316,49 @@ impl Db {
 /// noticing.
 const TEST_IDLE_AFTER: Duration = Duration::from_secs(10);
 
-/// When a statement last found the database connection gone (ms since the
-/// Unix epoch; 0: never), set by [`note_connection_lost`].
-static CONNECTION_LOST_AT_MS: AtomicU64 = AtomicU64::new(0);
+/// When a statement last found the database connection gone, in µs since
+/// [`EPOCH`] plus one (0: never), set by [`note_connection_lost`]. A
+/// monotonic clock, as sqlx's own idle times are.
+static CONNECTION_LOST_AT: AtomicU64 = AtomicU64::new(0);
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
 
-/// Called with every database error: one that says the connection is gone
-/// (I/O, TLS, PostgreSQL's shutdown and connection codes) makes the pool
-/// test each connection it gave back before now when it is next taken, so
-/// a restart of PostgreSQL costs the requests it broke and those that
-/// found it, not one more per idle connection.
-pub fn note_connection_lost(e: &sqlx::Error) {
-    let lost = match e {
-        sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
-        sqlx::Error::Database(db) => db
-            .code()
-            .is_some_and(|code| code.starts_with("57P0") || code.starts_with("08")),
+fn micros_since_epoch() -> u64 {
+    EPOCH.elapsed().as_micros() as u64 + 1
+}
+
+/// Whether an error says the connection to the database is gone (I/O,
+/// TLS, the connection's thread, PostgreSQL's shutdown and connection
+/// codes): the database may be back later; answered `503 unavailable`.
+pub fn is_connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => matches!(
+            db.code().as_deref(),
+            Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006")
+        ),
         _ => false,
-    };
-    if lost {
-        CONNECTION_LOST_AT_MS.store(unix_ms(), Ordering::Relaxed);
     }
 }
 
-fn unix_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
+/// Called with database errors as requests meet them (and by the pool's
+/// own test): one that says the connection is gone makes the pool test
+/// each connection given back before now when it is next taken, so a
+/// restart of PostgreSQL costs the requests it broke and those that met a
+/// killed connection before one was noticed, not one more per idle
+/// connection.
+pub fn note_connection_lost(e: &sqlx::Error) {
+    if is_connection_lost(e) {
+        CONNECTION_LOST_AT.store(micros_since_epoch(), Ordering::Relaxed);
+    }
 }
 
 /// How long ago a connection was last found gone (None: never).
 fn since_connection_lost() -> Option<Duration> {
-    match CONNECTION_LOST_AT_MS.load(Ordering::Relaxed) {
+    match CONNECTION_LOST_AT.load(Ordering::Relaxed) {
         0 => None,
-        at => Some(Duration::from_millis(unix_ms().saturating_sub(at))),
+        at => Some(Duration::from_micros(
+            micros_since_epoch().saturating_sub(at),
+        )),
     }
 }
 
@@ -331,7 +393,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// when the [`Db`] whose writer `alive` points to is gone.
 async fn checkpoint_in_background(
     url: &str,
-    alive: Weak<Mutex<AnyConnection>>,
+    alive: Weak<Mutex<Writer>>,
 ) -> Result<(), sqlx::Error> {
     let mut conn = AnyConnection::connect(url).await?;
     tokio::spawn(async move {
@@ -440,6 +502,56 @@ mod tests {
         assert_eq!(users::count(&db.pool).await.unwrap(), before + 1);
         with_user("Rolled User").await.rollback().await.unwrap();
         assert_eq!(users::count(&db.pool).await.unwrap(), before + 1);
+    }
+
+    /// The writer's turn starts with no transaction open, and what is
+    /// committed on it is seen by the pool's connections.
+    async fn assert_writer_ready(db: &Db, name: &'static str) {
+        let before = users::count(&db.pool).await.unwrap();
+        let w = db.write().await.unwrap();
+        assert_eq!(
+            Manager::get_transaction_depth(&w),
+            0,
+            "a turn began inside a transaction"
+        );
+        drop(w);
+        let mut tx = db.begin().await.unwrap();
+        users::insert(&mut *tx, name, name, "phc", 0).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(users::count(&db.pool).await.unwrap(), before + 1);
+    }
+
+    /// A request cancelled while its `BEGIN` runs leaves no transaction
+    /// open on the writer.
+    #[tokio::test]
+    async fn sqlite_a_begin_cancelled_midway_leaves_no_transaction() {
+        let (_dir, db) = sqlite_in_temp_dir().await;
+        // Polled once (the `BEGIN` is sent) and dropped; its thread may
+        // answer within that one poll, so until one is cut off midway.
+        let mut cut_off = false;
+        for _ in 0..100 {
+            match tokio::time::timeout(Duration::ZERO, db.begin()).await {
+                Ok(tx) => tx.unwrap().rollback().await.unwrap(),
+                Err(_) => {
+                    cut_off = true;
+                    break;
+                }
+            }
+        }
+        assert!(cut_off, "no BEGIN was ever cut off midway");
+        assert_writer_ready(&db, "After Cancel").await;
+    }
+
+    /// A transaction SQLite ended by itself (as after an I/O or full-disk
+    /// error; here a raw `ROLLBACK`) leaves sqlx counting one open: the
+    /// next turn gets a writer with none open, and its commits count.
+    #[tokio::test]
+    async fn sqlite_the_writer_recovers_from_a_transaction_sqlite_ended() {
+        let (_dir, db) = sqlite_in_temp_dir().await;
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+        drop(tx);
+        assert_writer_ready(&db, "After Recovery").await;
     }
 
     /// [`Db::write`] follows the same rule: a statement that writes outside
