@@ -90,8 +90,7 @@ impl Rejection {
 
 impl From<sqlx::Error> for Rejection {
     fn from(e: sqlx::Error) -> Self {
-        crate::db::note_connection_lost(&e);
-        if crate::db::is_connection_lost(&e) || is_busy(&e) {
+        if crate::db::note_connection_lost(&e) || is_busy(&e) {
             return Rejection::Unavailable(e.to_string());
         }
         Rejection::Internal(e.to_string())
