@@ -56,7 +56,8 @@ struct Args {
     #[arg(long, default_value_t = 60.0)]
     start_timeout: f64,
     /// The hashing threads' priorities the storm compares (comma-separated
-    /// values of HEEROS_HASH_PRIORITY; `0` is the server's default).
+    /// values of HEEROS_HASH_PRIORITY; `10` is the server's default, `0` the
+    /// async workers' own priority).
     #[arg(long, default_value = "0,10,idle")]
     priorities: String,
 }

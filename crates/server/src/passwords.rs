@@ -1,8 +1,8 @@
 //! Password hashes: Argon2id PHC strings (m=19456 KiB, t=2, p=1). Hashing and
 //! verifying run on a pool of their own, one thread per core, at most one
-//! job per core at a time; on Linux their priority can be lowered below the
-//! async workers' ([`HASH_PRIORITY_ENV`]) so a burst of logins yields the
-//! cores to cheap calls.
+//! job per core at a time; on Linux their priority is below the async
+//! workers' (nice +10 by default, [`HASH_PRIORITY_ENV`]) so a burst of
+//! logins yields the cores to cheap calls.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
@@ -89,16 +89,20 @@ pub fn verify_in(memory: &mut Memory, password: &str, phc: &str) -> bool {
     hashed.is_ok() && Output::new(&out).is_ok_and(|out| out == *expected)
 }
 
-/// The hashing threads' priority (Linux), read at start: `0` (the default,
-/// [`DEFAULT_HASH_PRIORITY`]) for the async workers' priority, a nice offset
-/// above the process's own (`10`), or `idle` for `SCHED_IDLE`.
+/// The hashing threads' priority (Linux), read at start: a nice offset
+/// above the process's own (`10`, the default, [`DEFAULT_HASH_PRIORITY`];
+/// `0` for the async workers' own priority), or `idle` for `SCHED_IDLE`.
 pub const HASH_PRIORITY_ENV: &str = "HEEROS_HASH_PRIORITY";
-/// The async workers' priority. Measured against nice +10 and `idle` in
-/// BENCHMARKS.md: a lower priority shortens the cheap calls' tail under a
-/// login storm (SQLite p99 10 → 6 ms) but costs a tenth to a fifth of the
-/// logins, and beside other busy processes it starves them; so it is a
-/// choice for a host of the server's own, not the default.
-pub const DEFAULT_HASH_PRIORITY: HashPriority = HashPriority::Nice(0);
+/// Nice +10 (docs/design.md, "Hashing threads"): under a login storm the
+/// async workers and SQLite's threads take a core from a hash sooner, so
+/// the cheap calls' p99 is a quarter to two fifths shorter, and the logins
+/// are as many as at the workers' own priority (BENCHMARKS.md, round 6:
+/// seven alternating runs). With Linux's autogroups or a service's cgroup (the usual
+/// setups) nice counts only among the threads of one scheduling group, so
+/// it yields to this server's own threads; against a busy thread of that
+/// group a hash still gets about a tenth of a core, where `idle` would get
+/// nothing.
+pub const DEFAULT_HASH_PRIORITY: HashPriority = HashPriority::Nice(10);
 
 /// How the hashing threads yield to the async workers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,6 +367,22 @@ mod tests {
         })
         .await
         .unwrap()
+    }
+
+    /// The rule of [`DEFAULT_HASH_PRIORITY`]: unless told otherwise, the
+    /// hashing threads run below the async workers' priority, never at
+    /// `SCHED_IDLE`.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_threads_yield_to_the_async_workers_by_default() {
+        // SAFETY: no pointers; reads this thread's nice value.
+        let own = unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        let (policy, nice) = seen_by_a_hashing_thread(DEFAULT_HASH_PRIORITY).await;
+        assert_eq!(policy, libc::SCHED_OTHER);
+        assert!(
+            nice > own || own == 19,
+            "hashing at nice {nice}, workers at {own}"
+        );
     }
 
     #[cfg(target_os = "linux")]
