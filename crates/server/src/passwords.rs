@@ -95,9 +95,9 @@ pub fn verify_in(memory: &mut Memory, password: &str, phc: &str) -> bool {
 pub const HASH_PRIORITY_ENV: &str = "HEEROS_HASH_PRIORITY";
 /// Nice +10 (docs/design.md, "Hashing threads"): under a login storm the
 /// async workers and SQLite's threads take a core from a hash sooner, so
-/// the cheap calls' p99 is a quarter to two fifths shorter, and the logins
-/// are as many as at the workers' own priority (BENCHMARKS.md, round 6:
-/// seven alternating runs). With Linux's autogroups or a service's cgroup (the usual
+/// the cheap calls' p99 is a quarter to two fifths shorter (SQLite), and
+/// the logins are as many as at the workers' own priority within noise
+/// (BENCHMARKS.md, round 6: ten alternating runs). With Linux's autogroups or a service's cgroup (the usual
 /// setups) nice counts only among the threads of one scheduling group, so
 /// it yields to this server's own threads; against a busy thread of that
 /// group a hash still gets about a tenth of a core, where `idle` would get
