@@ -111,37 +111,82 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-/// Rows 1 and 2 on one database: a login storm at one hashing priority.
-async fn storm_rows(backend: &str, url: &str, priority: &str, cores: usize, seconds: f64) {
-    let default = heeros_server::passwords::HashPriority::parse(priority)
-        == Some(heeros_server::passwords::DEFAULT_HASH_PRIORITY);
-    let reference = !default;
-    let server = ServerProc::start_with(
-        url,
-        &[(heeros_server::passwords::HASH_PRIORITY_ENV, priority)],
-    )
-    .await;
-    let load = load_average();
+/// One hashing priority in a side-by-side storm: its own server on its own
+/// database, and the rounds it has had.
+struct Contender {
+    priority: String,
+    server: ServerProc,
+    ratios: Vec<f64>,
+    rounds: Vec<storm::Storm>,
+    /// The 1-minute load average before its first round.
+    load: Option<String>,
+}
+
+impl Contender {
+    fn is_default(&self) -> bool {
+        heeros_server::passwords::HashPriority::parse(&self.priority)
+            == Some(heeros_server::passwords::DEFAULT_HASH_PRIORITY)
+    }
+}
+
+/// Rows 1 and 2 on one backend: a login storm at each hashing priority,
+/// each on its own server and database (`dbs`: priority and database
+/// URL). The priorities take turns round by round, and each round starts
+/// with the next one, so neither the machine's drift nor going first
+/// falls on one side (in round 6, whichever priority ran first in a run
+/// tended to score higher).
+async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, seconds: f64) {
+    let mut contenders = Vec::with_capacity(dbs.len());
+    for (priority, url) in dbs {
+        let server = ServerProc::start_with(
+            &url,
+            &[(heeros_server::passwords::HASH_PRIORITY_ENV, &priority)],
+        )
+        .await;
+        contenders.push(Contender {
+            priority,
+            server,
+            ratios: Vec::with_capacity(STORM_ROUNDS),
+            rounds: Vec::with_capacity(STORM_ROUNDS),
+            load: None,
+        });
+    }
     // The same prober with no logins: what this machine gives cheap calls
     // anyway, the baseline under the storm's tail.
-    let quiet = (!reference).then_some(storm::run(&server.base_url, 0, seconds / 4.0).await);
+    let quiet = match contenders.iter().find(|c| c.is_default()) {
+        Some(c) => Some(storm::run(&c.server.base_url, 0, seconds / 4.0).await),
+        None => None,
+    };
     // Rounds of floor, storm, floor: each round's logins are divided by
     // the mean of the floors on either side, and the median round counts,
     // so the machine's drift (its floor moved by up to 40 % within a
     // minute here) cancels out instead of landing on one side.
     let round_s = seconds / STORM_ROUNDS as f64;
-    let mut ratios = Vec::with_capacity(STORM_ROUNDS);
-    let mut rounds = Vec::with_capacity(STORM_ROUNDS);
-    for _ in 0..STORM_ROUNDS {
-        let before = argon2_floor(cores, round_s / 2.0).await;
-        let storm = storm::run(&server.base_url, cores * 4, round_s).await;
-        let after = argon2_floor(cores, round_s / 2.0).await;
-        ratios.push(storm.logins_per_s / ((before + after) / 2.0));
-        rounds.push(storm);
+    let n = contenders.len();
+    for round in 0..STORM_ROUNDS {
+        for turn in 0..n {
+            let c = &mut contenders[(round + turn) % n];
+            c.load.get_or_insert_with(load_average);
+            let before = argon2_floor(cores, round_s / 2.0).await;
+            let storm = storm::run(&c.server.base_url, cores * 4, round_s).await;
+            let after = argon2_floor(cores, round_s / 2.0).await;
+            c.ratios.push(storm.logins_per_s / ((before + after) / 2.0));
+            c.rounds.push(storm);
+        }
     }
-    drop(server);
+    for c in contenders {
+        contender_rows(backend, c, quiet.as_ref(), cores);
+    }
+}
+
+/// The rows of one [`Contender`]: the default priority's carry the goals
+/// (and the no-storm baseline before them), the others are references.
+fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cores: usize) {
+    let default = c.is_default();
+    let reference = !default;
+    let mut ratios = c.ratios;
     let ratio = median(&mut ratios);
-    let storm = storm::Storm::merged(rounds);
+    let storm = storm::Storm::merged(c.rounds);
     let spread = format!(
         "rounds {}",
         ratios
@@ -150,11 +195,12 @@ async fn storm_rows(backend: &str, url: &str, priority: &str, cores: usize, seco
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let at = match (priority, default) {
+    let at = match (c.priority.as_str(), default) {
         ("idle", _) => format!("{backend}, hashing threads at SCHED_IDLE"),
         (nice, true) => format!("{backend}, hashing threads at nice +{nice} (the default)"),
         (nice, false) => format!("{backend}, hashing threads at nice +{nice}"),
     };
+    let load = c.load.unwrap_or_else(|| "?".into());
     let mark = |met: bool| if reference { None } else { Some(met) };
     row_or_reference(
         &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
@@ -166,10 +212,10 @@ async fn storm_rows(backend: &str, url: &str, priority: &str, cores: usize, seco
         mark(ratio >= 0.9 && storm.login_failures == 0),
     );
     // 2. Cheap calls during the storm, after the same with no storm.
-    if let Some(quiet) = quiet {
+    if let (Some(quiet), true) = (quiet, default) {
         cheap_call_rows(
             &format!("with no login storm, {backend}"),
-            &quiet,
+            quiet,
             "the baseline",
             |_| None,
         );
@@ -258,23 +304,28 @@ async fn main() {
         floor_row(cores, args.seconds).await;
         // 1. Login throughput vs the Argon2 floor, on the same cores, in
         // rounds (storm_rows).
-        // Side by side: the hashing threads at the async workers' priority
-        // (0, the server's default: its rows carry the goal), at nice +10
-        // and at SCHED_IDLE; each storm on a database of its own
-        // seeded alike, so no run inherits another's rows.
+        // Side by side: the hashing threads at nice +10 (the server's
+        // default: its rows carry the goal), at the async workers' own
+        // priority and at SCHED_IDLE, taking turns round by round; each
+        // on a database of its own seeded alike, so no run inherits
+        // another's rows.
         let priorities: Vec<&str> = args.priorities.split(',').map(str::trim).collect();
+        let mut dbs = Vec::with_capacity(priorities.len());
         for &priority in &priorities {
             let url =
                 heeros_server::db::sqlite_url(&dir.path().join(format!("storm-{priority}.sqlite")));
             seed::seed(&url, args.devices + rule_rounds).await;
-            storm_rows("SQLite", &url, priority, cores, args.seconds).await;
+            dbs.push((priority.to_owned(), url));
         }
+        storm_rows("SQLite", dbs, cores, args.seconds).await;
         if let Some(base) = &args.postgres {
+            let mut dbs = Vec::with_capacity(priorities.len());
             for &priority in &priorities {
                 let url = heeros_server::testing::fresh_postgres_database(base).await;
                 seed::seed(&url, args.devices + rule_rounds).await;
-                storm_rows("PostgreSQL", &url, priority, cores, args.seconds).await;
+                dbs.push((priority.to_owned(), url));
             }
+            storm_rows("PostgreSQL", dbs, cores, args.seconds).await;
         }
     }
 
