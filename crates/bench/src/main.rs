@@ -183,7 +183,6 @@ async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, sec
 /// (and the no-storm baseline before them), the others are references.
 fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cores: usize) {
     let default = c.is_default();
-    let reference = !default;
     let mut ratios = c.ratios;
     let ratio = median(&mut ratios);
     let storm = storm::Storm::merged(c.rounds);
@@ -201,7 +200,7 @@ fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cor
         (nice, false) => format!("{backend}, hashing threads at nice +{nice}"),
     };
     let load = c.load.unwrap_or_else(|| "?".into());
-    let mark = |met: bool| if reference { None } else { Some(met) };
+    let mark = |met: bool| default.then_some(met);
     row_or_reference(
         &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
         format!(

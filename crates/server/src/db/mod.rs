@@ -253,7 +253,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(5))
             .test_before_acquire(false);
         let options = match backend {
-            Backend::Sqlite => options,
+            Backend::Sqlite => options.after_connect(|conn, _| Box::pin(set_up_sqlite(conn))),
             Backend::Postgres => options.before_acquire(|conn, meta| {
                 Box::pin(async move {
                     if test_before_use(meta.idle_for, since_connection_lost()) {
@@ -266,17 +266,7 @@ impl Db {
                 })
             }),
         };
-        let pool = options
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        set_up_sqlite(conn).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(url)
-            .await?;
+        let pool = options.connect(url).await?;
         let writer = match backend {
             Backend::Sqlite => {
                 pool.execute("PRAGMA journal_mode = WAL").await?;
@@ -346,8 +336,7 @@ fn is_connection_lost(e: &sqlx::Error) -> bool {
 /// each connection given back before now when it is next taken, so a
 /// restart of PostgreSQL costs the requests it broke and those that met a
 /// killed connection before one was noticed, not one more per idle
-/// connection.
-/// Says whether it was one.
+/// connection. Says whether it was one.
 pub fn note_connection_lost(e: &sqlx::Error) -> bool {
     let lost = is_connection_lost(e);
     if lost {
