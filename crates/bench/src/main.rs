@@ -16,13 +16,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Parser;
 use procs::ServerProc;
-use stats::ms;
+use stats::{median, ms};
 
 #[derive(Parser)]
 #[command(about = "Load, scale and fault figures for heeros-server")]
 struct Args {
-    /// Seconds of each login storm (in 5 rounds, each between two runs of
-    /// the Argon2 floor of half its length).
+    /// Seconds of each kind of login storm, logins alone and logins with
+    /// the prober beside them (in 5 rounds: the floor, one storm of each
+    /// kind, the floor again; each floor half a storm's length).
     #[arg(long, default_value_t = 20.0)]
     seconds: f64,
     /// Simulated devices in the scale runs.
@@ -101,23 +102,15 @@ fn load_average() -> String {
 /// Rounds of each storm (and of the floor around it).
 const STORM_ROUNDS: usize = 5;
 
-/// The middle value (the mean of the two middle ones for an even count).
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
 /// One hashing priority in a side-by-side storm: its own server on its own
 /// database, and the rounds it has had.
 struct Contender {
     priority: String,
     server: ServerProc,
-    ratios: Vec<f64>,
-    rounds: Vec<storm::Storm>,
+    /// Logins alone (row 1), each round's logins ÷ its floor.
+    alone: storm::Rounds,
+    /// Logins with the prober beside them (row 2, and the logins it left).
+    probed: storm::Rounds,
     /// The 1-minute load average before its first round.
     load: Option<String>,
 }
@@ -127,6 +120,31 @@ impl Contender {
         heeros_server::passwords::HashPriority::parse(&self.priority)
             == Some(heeros_server::passwords::DEFAULT_HASH_PRIORITY)
     }
+
+    /// One round: the floor, a storm of logins alone and one with the
+    /// prober (in the order `alone_first`), the floor again; each storm's
+    /// logins are divided by the mean of the two floors.
+    async fn round(&mut self, cores: usize, seconds: f64, alone_first: bool) {
+        let workers = cores * 4;
+        let before = argon2_floor(cores, seconds / 2.0).await;
+        let order = match alone_first {
+            true => [storm::Probe::Off, storm::Probe::On],
+            false => [storm::Probe::On, storm::Probe::Off],
+        };
+        let mut storms = Vec::with_capacity(order.len());
+        for probe in order {
+            let storm = storm::run(&self.server.base_url, workers, seconds, probe).await;
+            storms.push((probe, storm));
+        }
+        let after = argon2_floor(cores, seconds / 2.0).await;
+        let floor = (before + after) / 2.0;
+        for (probe, storm) in storms {
+            match probe {
+                storm::Probe::Off => self.alone.push(storm, floor),
+                storm::Probe::On => self.probed.push(storm, floor),
+            }
+        }
+    }
 }
 
 /// Rows 1 and 2 on one backend: a login storm at each hashing priority,
@@ -134,7 +152,8 @@ impl Contender {
 /// URL). The priorities take turns round by round, and each round starts
 /// with the next one, so neither the machine's drift nor going first
 /// falls on one side (in round 6, whichever priority ran first in a run
-/// tended to score higher).
+/// tended to score higher); within a round, logins alone and logins with
+/// the prober take turns going first.
 async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, seconds: f64) {
     let mut contenders = Vec::with_capacity(dbs.len());
     for (priority, url) in dbs {
@@ -146,18 +165,18 @@ async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, sec
         contenders.push(Contender {
             priority,
             server,
-            ratios: Vec::with_capacity(STORM_ROUNDS),
-            rounds: Vec::with_capacity(STORM_ROUNDS),
+            alone: storm::Rounds::default(),
+            probed: storm::Rounds::default(),
             load: None,
         });
     }
     // The same prober with no logins: what this machine gives cheap calls
     // anyway, the baseline under the storm's tail.
     let quiet = match contenders.iter().find(|c| c.is_default()) {
-        Some(c) => Some(storm::run(&c.server.base_url, 0, seconds / 4.0).await),
+        Some(c) => Some(storm::run(&c.server.base_url, 0, seconds / 4.0, storm::Probe::On).await),
         None => None,
     };
-    // Rounds of floor, storm, floor: each round's logins are divided by
+    // Rounds of floor, storms, floor: each round's logins are divided by
     // the mean of the floors on either side, and the median round counts,
     // so the machine's drift (its floor moved by up to 40 % within a
     // minute here) cancels out instead of landing on one side.
@@ -167,11 +186,7 @@ async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, sec
         for turn in 0..n {
             let c = &mut contenders[(round + turn) % n];
             c.load.get_or_insert_with(load_average);
-            let before = argon2_floor(cores, round_s / 2.0).await;
-            let storm = storm::run(&c.server.base_url, cores * 4, round_s).await;
-            let after = argon2_floor(cores, round_s / 2.0).await;
-            c.ratios.push(storm.logins_per_s / ((before + after) / 2.0));
-            c.rounds.push(storm);
+            c.round(cores, round_s, round % 2 == 0).await;
         }
     }
     for c in contenders {
@@ -183,17 +198,6 @@ async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, sec
 /// (and the no-storm baseline before them), the others are references.
 fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cores: usize) {
     let default = c.is_default();
-    let mut ratios = c.ratios;
-    let ratio = median(&mut ratios);
-    let storm = storm::Storm::merged(c.rounds);
-    let spread = format!(
-        "rounds {}",
-        ratios
-            .iter()
-            .map(|r| format!("{r:.2}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
     let at = match (c.priority.as_str(), default) {
         ("idle", _) => format!("{backend}, hashing threads at SCHED_IDLE"),
         (nice, true) => format!("{backend}, hashing threads at nice +{nice} (the default)"),
@@ -201,14 +205,28 @@ fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cor
     };
     let load = c.load.unwrap_or_else(|| "?".into());
     let mark = |met: bool| default.then_some(met);
+    let (ratio, spread, alone) = c.alone.summary();
     row_or_reference(
-        &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, {at}"),
+        &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, logins alone, {at}"),
         format!(
-            "median {ratio:.2} ({spread}; {:.1} logins/s; login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
-            storm.logins_per_s, storm.login_failures, storm.client_cores
+            "median {ratio:.2} (rounds {spread}; {:.1} logins/s; login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
+            alone.logins_per_s, alone.login_failures, alone.client_cores
         ),
         "≥ 0.9",
-        mark(ratio >= 0.9 && storm.login_failures == 0),
+        mark(ratio >= 0.9 && alone.login_failures == 0),
+    );
+    let (ratio, spread, probed) = c.probed.summary();
+    row_or_reference(
+        &format!("1. the same with the prober's cheap calls beside the logins (row 2's storms), {at}"),
+        format!(
+            "median {ratio:.2} (rounds {spread}; {:.1} logins/s and {:.0} cheap calls/s; login failures: {}; the load generator used {:.2} of the {cores} cores)",
+            probed.logins_per_s,
+            probed.cheap_calls_per_s(),
+            probed.login_failures,
+            probed.client_cores
+        ),
+        "as many logins at each priority",
+        None,
     );
     // 2. Cheap calls during the storm, after the same with no storm.
     if let (Some(quiet), true) = (quiet, default) {
@@ -220,10 +238,10 @@ fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cor
         );
     }
     let goal = "p99 < 5 ms, no failures";
-    let failures = storm.cheap_failures;
+    let failures = probed.cheap_failures;
     cheap_call_rows(
         &format!("during the login storm, {at}"),
-        &storm,
+        &probed,
         goal,
         |p99| mark(p99.as_secs_f64() < 0.005 && failures == 0),
     );

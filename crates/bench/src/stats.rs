@@ -30,6 +30,16 @@ impl Samples {
     }
 }
 
+/// The middle value (the mean of the two middle ones for an even count).
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
 pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
@@ -48,5 +58,12 @@ mod tests {
         assert_eq!(s.percentile(99.0), Duration::from_millis(99));
         assert_eq!(s.percentile(100.0), Duration::from_millis(100));
         assert_eq!(Samples::default().percentile(99.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_median_is_the_middle_value_or_the_mean_of_the_two() {
+        assert_eq!(median(&mut [0.9, 0.7, 0.8]), 0.8);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&mut []).is_nan());
     }
 }

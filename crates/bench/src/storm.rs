@@ -4,14 +4,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use heeros_api::Session;
+
 use crate::client::{timed, Client};
 use crate::seed::{bench_user, PASSWORD};
+use crate::stats::{median, Samples};
 
 /// The storm cycles through this many bench users.
 const STORM_USERS: usize = 64;
-use crate::stats::Samples;
 
 pub struct Storm {
+    /// How long it ran, in seconds.
+    pub seconds: f64,
     pub logins_per_s: f64,
     /// CPU the load generator itself used, in cores (it shares the machine).
     pub client_cores: f64,
@@ -29,6 +33,7 @@ impl Storm {
     pub fn merged(rounds: Vec<Storm>) -> Storm {
         let n = rounds.len().max(1) as f64;
         let mut all = Storm {
+            seconds: 0.0,
             logins_per_s: 0.0,
             client_cores: 0.0,
             login_failures: 0,
@@ -38,6 +43,7 @@ impl Storm {
             cheap_failures: 0,
         };
         for r in rounds {
+            all.seconds += r.seconds;
             all.logins_per_s += r.logins_per_s / n;
             all.client_cores += r.client_cores / n;
             all.login_failures += r.login_failures;
@@ -48,16 +54,63 @@ impl Storm {
         }
         all
     }
+
+    /// The prober's answered calls per second.
+    pub fn cheap_calls_per_s(&self) -> f64 {
+        (self.me.len() + self.unlock.len() + self.token.len()) as f64
+            / self.seconds.max(f64::EPSILON)
+    }
+}
+
+/// The storms of one kind a contender has had, and their ratios to the
+/// floor around them.
+#[derive(Default)]
+pub struct Rounds {
+    ratios: Vec<f64>,
+    storms: Vec<Storm>,
+}
+
+impl Rounds {
+    /// A storm, and its logins ÷ the raw verifications/s around it.
+    pub fn push(&mut self, storm: Storm, floor: f64) {
+        self.ratios.push(storm.logins_per_s / floor);
+        self.storms.push(storm);
+    }
+
+    /// The median ratio, the rounds' ratios as text, and the storms merged.
+    pub fn summary(mut self) -> (f64, String, Storm) {
+        let spread = self
+            .ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (median(&mut self.ratios), spread, Storm::merged(self.storms))
+    }
+}
+
+/// Whether a prober calls the cheap calls during a storm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// Logins only: row 1's figure, the login path against the floor.
+    Off,
+    /// One prober calls `GET /v1/me`, `POST /v1/unlock` and `POST
+    /// /v1/token` in turn every 10 ms (about 185 calls a second here,
+    /// three times the logins): row 2's figures.
+    On,
 }
 
 /// `workers` clients log the bench users in back to back for `seconds`
 /// (one user after another: a storm of many people, as the per-name
 /// throttle holds any one name to 5 attempts in flight), while one prober
-/// calls `GET /v1/me`, `POST /v1/unlock` and `POST /v1/token` (with the
-/// refresh token that unlock gave) in turn, every 10 ms.
-pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
+/// (with [`Probe::On`]) calls `GET /v1/me`, `POST /v1/unlock` and `POST
+/// /v1/token` (with the refresh token that unlock gave) in turn, every
+/// 10 ms. The prober runs on a thread and runtime of its own, as a phone
+/// would: its times are the server's answer and the loopback's, not a wait
+/// behind the load generator's own login tasks.
+pub async fn run(base: &str, workers: usize, seconds: f64, probe: Probe) -> Storm {
     let client = Client::new();
-    let probe = client
+    let session = client
         .session(base, "Liisa Korhonen", PASSWORD)
         .await
         .expect("probe session");
@@ -86,52 +139,90 @@ pub async fn run(base: &str, workers: usize, seconds: f64) -> Storm {
             }
         }));
     }
+    let probed = match probe {
+        Probe::On => {
+            let prober = spawn_prober(base.to_owned(), session, deadline);
+            tokio::task::spawn_blocking(move || prober.join().expect("prober"))
+                .await
+                .expect("prober")
+        }
+        Probe::Off => Probed::default(),
+    };
+    for t in tasks {
+        let _ = t.await;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    Storm {
+        seconds: elapsed,
+        logins_per_s: ok.load(Ordering::Relaxed) as f64 / elapsed,
+        client_cores: (own_cpu_seconds() - cpu_before) / elapsed,
+        login_failures: failed.load(Ordering::Relaxed),
+        me: probed.me,
+        unlock: probed.unlock,
+        token: probed.token,
+        cheap_failures: probed.failures,
+    }
+}
+
+/// What the prober measured.
+#[derive(Default)]
+struct Probed {
+    me: Samples,
+    unlock: Samples,
+    token: Samples,
+    failures: u64,
+}
+
+/// The prober on its own thread, with a single-threaded runtime and an
+/// HTTP client of its own, until `deadline`.
+fn spawn_prober(
+    base: String,
+    session: Session,
+    deadline: Instant,
+) -> std::thread::JoinHandle<Probed> {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("prober runtime")
+            .block_on(probe(&base, &session, deadline))
+    })
+}
+
+async fn probe(base: &str, session: &Session, deadline: Instant) -> Probed {
+    let client = Client::new();
+    let mut probed = Probed::default();
     // Let the storm build before probing.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (mut me, mut unlock, mut token) =
-        (Samples::default(), Samples::default(), Samples::default());
-    let mut cheap_failures = 0;
     while Instant::now() < deadline {
-        let (d, a) = timed(client.me(base, &probe.access_token)).await;
+        let (d, a) = timed(client.me(base, &session.access_token)).await;
         if matches!(a, Some((200, _))) {
-            me.push(d)
+            probed.me.push(d)
         } else {
-            cheap_failures += 1
+            probed.failures += 1
         }
-        let (d, a) = timed(client.unlock(base, &probe.device_id, &probe.unlock_secret)).await;
+        let (d, a) = timed(client.unlock(base, &session.device_id, &session.unlock_secret)).await;
         let refresh = match &a {
             Some((200, body)) => {
-                unlock.push(d);
+                probed.unlock.push(d);
                 body["refresh_token"].as_str().map(str::to_owned)
             }
             _ => {
-                cheap_failures += 1;
+                probed.failures += 1;
                 None
             }
         };
         if let Some(refresh) = refresh {
             let (d, a) = timed(client.token(base, &refresh)).await;
             if matches!(a, Some((200, _))) {
-                token.push(d)
+                probed.token.push(d)
             } else {
-                cheap_failures += 1
+                probed.failures += 1
             }
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    for t in tasks {
-        let _ = t.await;
-    }
-    let elapsed = start.elapsed().as_secs_f64();
-    Storm {
-        logins_per_s: ok.load(Ordering::Relaxed) as f64 / elapsed,
-        client_cores: (own_cpu_seconds() - cpu_before) / elapsed,
-        login_failures: failed.load(Ordering::Relaxed),
-        me,
-        unlock,
-        token,
-        cheap_failures,
-    }
+    probed
 }
 
 /// User + system CPU seconds of this process so far (Linux /proc).
@@ -145,4 +236,39 @@ fn own_cpu_seconds() -> f64 {
         .filter_map(|i| fields.get(*i)?.parse::<f64>().ok())
         .sum();
     ticks / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn storm(seconds: f64, logins_per_s: f64, cheap_calls: usize) -> Storm {
+        let mut me = Samples::default();
+        (0..cheap_calls).for_each(|i| me.push(Duration::from_millis(i as u64)));
+        Storm {
+            seconds,
+            logins_per_s,
+            client_cores: 0.0,
+            login_failures: 0,
+            me,
+            unlock: Samples::default(),
+            token: Samples::default(),
+            cheap_failures: 0,
+        }
+    }
+
+    /// Each round is judged against its own floor, and the middle round
+    /// counts; the merged storms keep every sample and the total time.
+    #[test]
+    fn rounds_are_judged_by_the_median_of_their_own_ratios() {
+        let mut rounds = Rounds::default();
+        rounds.push(storm(4.0, 60.0, 400), 80.0);
+        rounds.push(storm(4.0, 45.0, 200), 50.0);
+        rounds.push(storm(2.0, 70.0, 0), 70.0);
+        let (ratio, spread, merged) = rounds.summary();
+        assert_eq!(ratio, 0.9);
+        assert_eq!(spread, "0.75 0.90 1.00");
+        assert_eq!(merged.me.len(), 600);
+        assert_eq!(merged.cheap_calls_per_s(), 60.0);
+    }
 }
