@@ -22,8 +22,9 @@ use stats::{median, ms};
 #[command(about = "Load, scale and fault figures for heeros-server")]
 struct Args {
     /// Seconds of each kind of login storm, logins alone and logins with
-    /// the prober beside them (in 5 rounds: the floor, one storm of each
-    /// kind, the floor again; each floor half a storm's length).
+    /// the prober beside them, for each side compared (in 6 or 8 rounds:
+    /// the floor, one storm of each kind, the floor again; each floor half
+    /// a storm's length).
     #[arg(long, default_value_t = 20.0)]
     seconds: f64,
     /// Simulated devices in the scale runs.
@@ -61,6 +62,12 @@ struct Args {
     /// async workers' own priority).
     #[arg(long, default_value = "0,10,idle")]
     priorities: String,
+    /// Another `heeros-server` binary (say, a build of the commit before a
+    /// change, copied aside) to put in the storm beside this build's: it
+    /// takes turns with the priorities round by round, at its own default
+    /// priority, on a database of its own; its rows are references.
+    #[arg(long)]
+    compare_server: Option<std::path::PathBuf>,
 }
 
 /// Rows whose goal was missed or whose figure could not be taken.
@@ -99,13 +106,43 @@ fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// Rounds of each storm (and of the floor around it).
-const STORM_ROUNDS: usize = 5;
+/// Runs of each floor in row 0 (alternating).
+const FLOOR_RUNS: usize = 5;
 
-/// One hashing priority in a side-by-side storm: its own server on its own
-/// database, and the rounds it has had.
+/// What one contender of a side-by-side storm runs.
+#[derive(Clone)]
+enum Side {
+    /// This build's server, its hashing threads at a priority (a value of
+    /// HEEROS_HASH_PRIORITY).
+    Priority(String),
+    /// Another server binary, at its own default priority.
+    Binary(std::path::PathBuf),
+}
+
+impl Side {
+    /// A name for its database file.
+    fn slug(&self) -> String {
+        match self {
+            Side::Priority(p) => p.clone(),
+            Side::Binary(_) => "compared".into(),
+        }
+    }
+
+    async fn start(&self, url: &str) -> ServerProc {
+        match self {
+            Side::Priority(p) => {
+                ServerProc::start_with(url, &[(heeros_server::passwords::HASH_PRIORITY_ENV, p)])
+                    .await
+            }
+            Side::Binary(path) => ServerProc::start_binary(path, url).await,
+        }
+    }
+}
+
+/// One side of a side-by-side storm: its own server on its own database,
+/// and the rounds it has had.
 struct Contender {
-    priority: String,
+    side: Side,
     server: ServerProc,
     /// Logins alone (row 1), each round's logins ÷ its floor.
     alone: storm::Rounds,
@@ -116,9 +153,11 @@ struct Contender {
 }
 
 impl Contender {
+    /// This build at its default priority: the rows that carry the goals.
     fn is_default(&self) -> bool {
-        heeros_server::passwords::HashPriority::parse(&self.priority)
-            == Some(heeros_server::passwords::DEFAULT_HASH_PRIORITY)
+        matches!(&self.side, Side::Priority(p)
+            if heeros_server::passwords::HashPriority::parse(p)
+                == Some(heeros_server::passwords::DEFAULT_HASH_PRIORITY))
     }
 
     /// One round: the floor, a storm of logins alone and one with the
@@ -147,23 +186,18 @@ impl Contender {
     }
 }
 
-/// Rows 1 and 2 on one backend: a login storm at each hashing priority,
-/// each on its own server and database (`dbs`: priority and database
-/// URL). The priorities take turns round by round, and each round starts
-/// with the next one, so neither the machine's drift nor going first
-/// falls on one side (in round 6, whichever priority ran first in a run
-/// tended to score higher); within a round, logins alone and logins with
-/// the prober take turns going first.
-async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, seconds: f64) {
+/// Rows 1 and 2 on one backend: a login storm at each hashing priority
+/// (and on a compared binary), each on its own server and database
+/// (`dbs`: side and database URL). The sides take turns round by round
+/// ([`storm::turns`]), so neither the machine's drift nor going first
+/// falls on one side (in rounds 6 and 7, whoever went first more often
+/// tended to score higher).
+async fn storm_rows(backend: &str, dbs: Vec<(Side, String)>, cores: usize, seconds: f64) {
     let mut contenders = Vec::with_capacity(dbs.len());
-    for (priority, url) in dbs {
-        let server = ServerProc::start_with(
-            &url,
-            &[(heeros_server::passwords::HASH_PRIORITY_ENV, &priority)],
-        )
-        .await;
+    for (side, url) in dbs {
+        let server = side.start(&url).await;
         contenders.push(Contender {
-            priority,
+            side,
             server,
             alone: storm::Rounds::default(),
             probed: storm::Rounds::default(),
@@ -180,14 +214,11 @@ async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, sec
     // the mean of the floors on either side, and the median round counts,
     // so the machine's drift (its floor moved by up to 40 % within a
     // minute here) cancels out instead of landing on one side.
-    let round_s = seconds / STORM_ROUNDS as f64;
-    let n = contenders.len();
-    for round in 0..STORM_ROUNDS {
-        for turn in 0..n {
-            let c = &mut contenders[(round + turn) % n];
-            c.load.get_or_insert_with(load_average);
-            c.round(cores, round_s, round % 2 == 0).await;
-        }
+    let round_s = seconds / storm::rounds_for(contenders.len()) as f64;
+    for (_, side, alone_first) in storm::turns(contenders.len()) {
+        let c = &mut contenders[side];
+        c.load.get_or_insert_with(load_average);
+        c.round(cores, round_s, alone_first).await;
     }
     for c in contenders {
         contender_rows(backend, c, quiet.as_ref(), cores);
@@ -198,10 +229,15 @@ async fn storm_rows(backend: &str, dbs: Vec<(String, String)>, cores: usize, sec
 /// (and the no-storm baseline before them), the others are references.
 fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cores: usize) {
     let default = c.is_default();
-    let at = match (c.priority.as_str(), default) {
-        ("idle", _) => format!("{backend}, hashing threads at SCHED_IDLE"),
-        (nice, true) => format!("{backend}, hashing threads at nice +{nice} (the default)"),
-        (nice, false) => format!("{backend}, hashing threads at nice +{nice}"),
+    let at = match (&c.side, default) {
+        (Side::Binary(path), _) => format!("{backend}, {} at its default", path.display()),
+        (Side::Priority(p), _) if p == "idle" => {
+            format!("{backend}, hashing threads at SCHED_IDLE")
+        }
+        (Side::Priority(nice), true) => {
+            format!("{backend}, hashing threads at nice +{nice} (the default)")
+        }
+        (Side::Priority(nice), false) => format!("{backend}, hashing threads at nice +{nice}"),
     };
     let load = c.load.unwrap_or_else(|| "?".into());
     let mark = |met: bool| default.then_some(met);
@@ -209,7 +245,7 @@ fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cor
     row_or_reference(
         &format!("1. logins/s through HTTP ÷ raw Argon2id verifications/s, logins alone, {at}"),
         format!(
-            "median {ratio:.2} (rounds {spread}; {:.1} logins/s; login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
+            "median {ratio:.3} (rounds {spread}; {:.1} logins/s; login failures: {}; the load generator used {:.2} of the {cores} cores; 1-min load average before: {load})",
             alone.logins_per_s, alone.login_failures, alone.client_cores
         ),
         "≥ 0.9",
@@ -219,7 +255,7 @@ fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cor
     row_or_reference(
         &format!("1. the same with the prober's cheap calls beside the logins (row 2's storms), {at}"),
         format!(
-            "median {ratio:.2} (rounds {spread}; {:.1} logins/s and {:.0} cheap calls/s; login failures: {}; the load generator used {:.2} of the {cores} cores)",
+            "median {ratio:.3} (rounds {spread}; {:.1} logins/s and {:.0} cheap calls/s; login failures: {}; the load generator used {:.2} of the {cores} cores)",
             probed.logins_per_s,
             probed.cheap_calls_per_s(),
             probed.login_failures,
@@ -284,16 +320,16 @@ async fn argon2_floor(cores: usize, seconds: f64) -> f64 {
 
 /// Row 0: the two floors side by side, alternating, the median of each.
 async fn floor_row(cores: usize, seconds: f64) {
-    let round_s = seconds / STORM_ROUNDS as f64 / 2.0;
+    let round_s = seconds / FLOOR_RUNS as f64 / 2.0;
     let (mut kept, mut library) = (Vec::new(), Vec::new());
-    for _ in 0..STORM_ROUNDS {
+    for _ in 0..FLOOR_RUNS {
         kept.push(argon2_floor_by(cores, round_s, floor::Floor::KeptMemory).await);
         library.push(argon2_floor_by(cores, round_s, floor::Floor::Library).await);
     }
     let (kept, library) = (median(&mut kept), median(&mut library));
     row_or_reference(
         &format!("0. raw Argon2id verifications/s on {cores} threads: working memory kept (the server's way, the floor of row 1) / argon2's `verify_password` (rounds 1–3's floor)"),
-        format!("{kept:.1} / {library:.1} (medians of {STORM_ROUNDS} alternating runs: {:+.0} %)", (kept / library - 1.0) * 100.0),
+        format!("{kept:.1} / {library:.1} (medians of {FLOOR_RUNS} alternating runs: {:+.0} %)", (kept / library - 1.0) * 100.0),
         "the floor",
         None,
     );
@@ -323,24 +359,29 @@ async fn main() {
         // rounds (storm_rows).
         // Side by side: the hashing threads at nice +10 (the server's
         // default: its rows carry the goal), at the async workers' own
-        // priority and at SCHED_IDLE, taking turns round by round; each
-        // on a database of its own seeded alike, so no run inherits
-        // another's rows.
-        let priorities: Vec<&str> = args.priorities.split(',').map(str::trim).collect();
-        let mut dbs = Vec::with_capacity(priorities.len());
-        for &priority in &priorities {
-            let url =
-                heeros_server::db::sqlite_url(&dir.path().join(format!("storm-{priority}.sqlite")));
+        // priority and at SCHED_IDLE, and a compared server binary if
+        // given, taking turns round by round; each on a database of its
+        // own seeded alike, so no run inherits another's rows.
+        let mut sides: Vec<Side> = args
+            .priorities
+            .split(',')
+            .map(|p| Side::Priority(p.trim().to_owned()))
+            .collect();
+        sides.extend(args.compare_server.clone().map(Side::Binary));
+        let mut dbs = Vec::with_capacity(sides.len());
+        for side in &sides {
+            let file = format!("storm-{}.sqlite", side.slug());
+            let url = heeros_server::db::sqlite_url(&dir.path().join(file));
             seed::seed(&url, args.devices + rule_rounds).await;
-            dbs.push((priority.to_owned(), url));
+            dbs.push((side.clone(), url));
         }
         storm_rows("SQLite", dbs, cores, args.seconds).await;
         if let Some(base) = &args.postgres {
-            let mut dbs = Vec::with_capacity(priorities.len());
-            for &priority in &priorities {
+            let mut dbs = Vec::with_capacity(sides.len());
+            for side in &sides {
                 let url = heeros_server::testing::fresh_postgres_database(base).await;
                 seed::seed(&url, args.devices + rule_rounds).await;
-                dbs.push((priority.to_owned(), url));
+                dbs.push((side.clone(), url));
             }
             storm_rows("PostgreSQL", dbs, cores, args.seconds).await;
         }

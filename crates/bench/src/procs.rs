@@ -1,12 +1,13 @@
 //! `heeros-server serve` as child processes: started, waited for, killed.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct ServerProc {
     pub base_url: String,
+    binary: PathBuf,
     child: Child,
     database_url: String,
     port: u16,
@@ -27,16 +28,26 @@ fn free_port() -> u16 {
 
 impl ServerProc {
     pub async fn start(database_url: &str) -> ServerProc {
-        Self::start_on(database_url, free_port(), &[]).await
+        Self::start_on(server_binary(), database_url, free_port(), &[]).await
     }
 
     /// [`ServerProc::start`] with more environment for the server.
     pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> ServerProc {
-        Self::start_on(database_url, free_port(), env).await
+        Self::start_on(server_binary(), database_url, free_port(), env).await
     }
 
-    async fn start_on(database_url: &str, port: u16, env: &[(&str, &str)]) -> ServerProc {
-        let child = Command::new(server_binary())
+    /// Another `heeros-server` binary (say, a build before a change).
+    pub async fn start_binary(binary: &Path, database_url: &str) -> ServerProc {
+        Self::start_on(binary.to_owned(), database_url, free_port(), &[]).await
+    }
+
+    async fn start_on(
+        binary: PathBuf,
+        database_url: &str,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> ServerProc {
+        let child = Command::new(&binary)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("HEEROS_DATABASE_URL", database_url)
             .envs(env.iter().copied())
@@ -47,6 +58,7 @@ impl ServerProc {
             .expect("start heeros-server (build it: cargo build --release -p heeros-server)");
         let proc = ServerProc {
             base_url: format!("http://127.0.0.1:{port}"),
+            binary,
             child,
             database_url: database_url.to_owned(),
             port,
@@ -73,7 +85,13 @@ impl ServerProc {
     pub async fn kill_and_restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        *self = Self::start_on(&self.database_url.clone(), self.port, &[]).await;
+        *self = Self::start_on(
+            self.binary.clone(),
+            &self.database_url.clone(),
+            self.port,
+            &[],
+        )
+        .await;
     }
 }
 

@@ -89,6 +89,29 @@ impl Rounds {
     }
 }
 
+/// Rounds of a side-by-side storm of `sides` contenders: the smallest
+/// multiple of `2 × sides` that is at least 6, so that [`turns`] can treat
+/// every side alike.
+pub fn rounds_for(sides: usize) -> usize {
+    let cycle = 2 * sides.max(1);
+    6usize.div_ceil(cycle) * cycle
+}
+
+/// The turns of a side-by-side storm, in order: (round, side, whether that
+/// side's storm of logins alone goes before its storm with the prober).
+/// Each round starts with the next side, and the order of the two storms
+/// flips every `sides` rounds, so every side goes first equally often with
+/// each order (in round 7 an A/A run, with the same server on both sides,
+/// gave the side that went first more often 0.05 more of the floor).
+pub fn turns(sides: usize) -> Vec<(usize, usize, bool)> {
+    let n = sides.max(1);
+    (0..rounds_for(n))
+        .flat_map(|round| {
+            (0..n).map(move |turn| (round, (round + turn) % n, (round / n).is_multiple_of(2)))
+        })
+        .collect()
+}
+
 /// Whether a prober calls the cheap calls during a storm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Probe {
@@ -254,6 +277,36 @@ mod tests {
             unlock: Samples::default(),
             token: Samples::default(),
             cheap_failures: 0,
+        }
+    }
+
+    /// The rule of [`turns`]: every side has one turn a round, and goes
+    /// first in as many rounds with each order of its two storms as every
+    /// other side.
+    #[test]
+    fn every_side_goes_first_equally_often_with_each_order() {
+        for sides in 1..=5 {
+            let turns = turns(sides);
+            let rounds = rounds_for(sides);
+            assert!(
+                rounds >= 6 && rounds.is_multiple_of(2 * sides),
+                "{sides}: {rounds}"
+            );
+            assert_eq!(turns.len(), rounds * sides);
+            let mut firsts = vec![[0usize; 2]; sides];
+            for round in 0..rounds {
+                let this: Vec<_> = turns.iter().filter(|t| t.0 == round).collect();
+                let mut seen: Vec<usize> = this.iter().map(|t| t.1).collect();
+                seen.sort();
+                assert_eq!(seen, (0..sides).collect::<Vec<_>>(), "round {round}");
+                assert!(this.iter().all(|t| t.2 == this[0].2), "one order a round");
+                firsts[this[0].1][usize::from(this[0].2)] += 1;
+            }
+            assert!(
+                firsts.iter().all(|f| *f == firsts[0]),
+                "{sides}: {firsts:?}"
+            );
+            assert!(firsts[0][0] > 0 && firsts[0][1] > 0, "{sides}: {firsts:?}");
         }
     }
 
