@@ -118,8 +118,8 @@ pub enum Probe {
     /// Logins only: row 1's figure, the login path against the floor.
     Off,
     /// One prober calls `GET /v1/me`, `POST /v1/unlock` and `POST
-    /// /v1/token` in turn every 10 ms (about 185 calls a second here,
-    /// three times the logins): row 2's figures.
+    /// /v1/token` in turn every 10 ms (140–190 calls a second here,
+    /// two to three times the logins): row 2's figures.
     On,
 }
 
