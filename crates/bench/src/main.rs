@@ -215,7 +215,7 @@ async fn storm_rows(backend: &str, dbs: Vec<(Side, String)>, cores: usize, secon
     // so the machine's drift (its floor moved by up to 40 % within a
     // minute here) cancels out instead of landing on one side.
     let round_s = seconds / storm::rounds_for(contenders.len()) as f64;
-    for (_, side, alone_first) in storm::turns(contenders.len()) {
+    for (side, alone_first) in storm::turns(contenders.len()) {
         let c = &mut contenders[side];
         c.load.get_or_insert_with(load_average);
         c.round(cores, round_s, alone_first).await;

@@ -97,17 +97,18 @@ pub fn rounds_for(sides: usize) -> usize {
     6usize.div_ceil(cycle) * cycle
 }
 
-/// The turns of a side-by-side storm, in order: (round, side, whether that
-/// side's storm of logins alone goes before its storm with the prober).
+/// The turns of a side-by-side storm, in order, `sides` to a round: (side,
+/// whether its storm of logins alone goes before its storm with the
+/// prober).
 /// Each round starts with the next side, and the order of the two storms
 /// flips every `sides` rounds, so every side goes first equally often with
 /// each order (in round 7 an A/A run, with the same server on both sides,
 /// gave the side that went first more often 0.05 more of the floor).
-pub fn turns(sides: usize) -> Vec<(usize, usize, bool)> {
+pub fn turns(sides: usize) -> Vec<(usize, bool)> {
     let n = sides.max(1);
     (0..rounds_for(n))
         .flat_map(|round| {
-            (0..n).map(move |turn| (round, (round + turn) % n, (round / n).is_multiple_of(2)))
+            (0..n).map(move |turn| ((round + turn) % n, (round / n).is_multiple_of(2)))
         })
         .collect()
 }
@@ -133,10 +134,16 @@ pub enum Probe {
 /// behind the load generator's own login tasks.
 pub async fn run(base: &str, workers: usize, seconds: f64, probe: Probe) -> Storm {
     let client = Client::new();
-    let session = client
-        .session(base, "Liisa Korhonen", PASSWORD)
-        .await
-        .expect("probe session");
+    // The prober's device session, made before the clock starts.
+    let session = match probe {
+        Probe::On => Some(
+            client
+                .session(base, "Liisa Korhonen", PASSWORD)
+                .await
+                .expect("probe session"),
+        ),
+        Probe::Off => None,
+    };
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let ok = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
@@ -162,14 +169,14 @@ pub async fn run(base: &str, workers: usize, seconds: f64, probe: Probe) -> Stor
             }
         }));
     }
-    let probed = match probe {
-        Probe::On => {
+    let probed = match session {
+        Some(session) => {
             let prober = spawn_prober(base.to_owned(), session, deadline);
             tokio::task::spawn_blocking(move || prober.join().expect("prober"))
                 .await
                 .expect("prober")
         }
-        Probe::Off => Probed::default(),
+        None => Probed::default(),
     };
     for t in tasks {
         let _ = t.await;
@@ -294,13 +301,12 @@ mod tests {
             );
             assert_eq!(turns.len(), rounds * sides);
             let mut firsts = vec![[0usize; 2]; sides];
-            for round in 0..rounds {
-                let this: Vec<_> = turns.iter().filter(|t| t.0 == round).collect();
-                let mut seen: Vec<usize> = this.iter().map(|t| t.1).collect();
+            for (round, this) in turns.chunks(sides).enumerate() {
+                let mut seen: Vec<usize> = this.iter().map(|t| t.0).collect();
                 seen.sort();
                 assert_eq!(seen, (0..sides).collect::<Vec<_>>(), "round {round}");
-                assert!(this.iter().all(|t| t.2 == this[0].2), "one order a round");
-                firsts[this[0].1][usize::from(this[0].2)] += 1;
+                assert!(this.iter().all(|t| t.1 == this[0].1), "one order a round");
+                firsts[this[0].0][usize::from(this[0].1)] += 1;
             }
             assert!(
                 firsts.iter().all(|f| *f == firsts[0]),

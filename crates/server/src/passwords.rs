@@ -97,11 +97,11 @@ pub const HASH_PRIORITY_ENV: &str = "HEEROS_HASH_PRIORITY";
 /// async workers and SQLite's threads take a core from a hash sooner, so
 /// the cheap calls' p99 is a quarter to two fifths shorter (SQLite), and
 /// the logins are as many as at the workers' own priority within noise
-/// (BENCHMARKS.md, round 6: ten alternating runs). With Linux's autogroups or a service's cgroup (the usual
-/// setups) nice counts only among the threads of one scheduling group, so
-/// it yields to this server's own threads; against a busy thread of that
-/// group a hash still gets about a tenth of a core, where `idle` would get
-/// nothing.
+/// (BENCHMARKS.md, rounds 6–7). With Linux's autogroups or a service's
+/// cgroup (the usual setups) nice counts only among the threads of one
+/// scheduling group, so it yields to this server's own threads; against a
+/// busy thread of that group a hash still gets about a tenth of a core,
+/// where `idle` would get nothing.
 pub const DEFAULT_HASH_PRIORITY: HashPriority = HashPriority::Nice(10);
 
 /// How the hashing threads yield to the async workers.
