@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use heeros_api::{LoginStep, Session};
+use heeros_api::{paths, LoginStep, Session};
+use reqwest::header::HeaderMap;
+use reqwest::RequestBuilder;
 use serde_json::{json, Value};
 
 #[derive(Clone)]
@@ -25,15 +27,32 @@ impl Client {
     }
 
     async fn finish(req: reqwest::RequestBuilder) -> Answer {
-        let res = req.send().await.ok()?;
-        let status = res.status().as_u16();
-        let text = res.text().await.ok()?;
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).ok()?
-        };
-        Some((status, body))
+        Self::measure(req).await.answer
+    }
+
+    /// Sends `req` and times it, from the client and, by its
+    /// `Server-Timing` header, from the server.
+    pub async fn measure(req: reqwest::RequestBuilder) -> Measured {
+        let start = Instant::now();
+        let mut server = None;
+        let answer = async {
+            let res = req.send().await.ok()?;
+            server = server_time(res.headers());
+            let status = res.status().as_u16();
+            let text = res.text().await.ok()?;
+            let body = if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).ok()?
+            };
+            Some((status, body))
+        }
+        .await;
+        Measured {
+            took: start.elapsed(),
+            server,
+            answer,
+        }
     }
 
     pub async fn post(&self, base: &str, path: &str, body: Value) -> Answer {
@@ -55,16 +74,23 @@ impl Client {
     }
 
     pub async fn unlock(&self, base: &str, device_id: &str, secret: &str) -> Answer {
-        self.post(
-            base,
-            "/v1/unlock",
-            json!({"device_id": device_id, "unlock_secret": secret}),
-        )
-        .await
+        Self::finish(self.unlock_request(base, device_id, secret)).await
+    }
+
+    pub fn unlock_request(&self, base: &str, device_id: &str, secret: &str) -> RequestBuilder {
+        self.http
+            .post(format!("{base}{}", paths::UNLOCK))
+            .json(&json!({"device_id": device_id, "unlock_secret": secret}))
     }
 
     pub async fn me(&self, base: &str, token: &str) -> Answer {
-        Self::finish(self.http.get(format!("{base}/v1/me")).bearer_auth(token)).await
+        Self::finish(self.me_request(base, token)).await
+    }
+
+    pub fn me_request(&self, base: &str, token: &str) -> RequestBuilder {
+        self.http
+            .get(format!("{base}{}", paths::ME))
+            .bearer_auth(token)
     }
 
     pub async fn switch(&self, base: &str, token: &str, company_id: i64) -> Answer {
@@ -78,13 +104,10 @@ impl Client {
     }
 
     /// `POST /v1/token`: a refresh token for new tokens.
-    pub async fn token(&self, base: &str, refresh_token: &str) -> Answer {
-        self.post(
-            base,
-            heeros_api::paths::TOKEN,
-            json!({"refresh_token": refresh_token}),
-        )
-        .await
+    pub fn token_request(&self, base: &str, refresh_token: &str) -> RequestBuilder {
+        self.http
+            .post(format!("{base}{}", paths::TOKEN))
+            .json(&json!({"refresh_token": refresh_token}))
     }
 
     /// A bearer `POST` of `body` to `path`.
@@ -124,6 +147,27 @@ impl Client {
     }
 }
 
+/// One call's answer and times.
+pub struct Measured {
+    /// From sending to the whole answer read, as the client saw it.
+    pub took: Duration,
+    /// The server's own time, from its `Server-Timing: app;dur=MS` header
+    /// (a server started with `--server-timing`), else None.
+    pub server: Option<Duration>,
+    pub answer: Answer,
+}
+
+/// The `app;dur=MS` of a `Server-Timing` header.
+pub fn server_time(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get("server-timing")?.to_str().ok()?;
+    let ms: f64 = value
+        .split(',')
+        .find_map(|metric| metric.trim().strip_prefix("app;dur="))?
+        .parse()
+        .ok()?;
+    Duration::try_from_secs_f64(ms / 1000.0).ok()
+}
+
 /// Times one call.
 pub async fn timed<F: std::future::Future<Output = Answer>>(f: F) -> (Duration, Answer) {
     let start = Instant::now();
@@ -138,5 +182,29 @@ pub fn code_of(answer: &Answer) -> String {
             .and_then(Value::as_str)
             .map_or_else(|| status.to_string(), str::to_owned),
         None => "lost".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn timing(value: &str) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        headers.insert("server-timing", HeaderValue::from_str(value).unwrap());
+        server_time(&headers)
+    }
+
+    #[test]
+    fn the_server_time_is_read_from_its_app_metric() {
+        assert_eq!(timing("app;dur=1.500"), Some(Duration::from_micros(1500)));
+        assert_eq!(
+            timing("db;dur=9, app;dur=0.25"),
+            Some(Duration::from_micros(250))
+        );
+        assert_eq!(timing("db;dur=9"), None);
+        assert_eq!(timing("app;dur=-1"), None);
+        assert_eq!(server_time(&HeaderMap::new()), None);
     }
 }

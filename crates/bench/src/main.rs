@@ -283,27 +283,36 @@ fn contender_rows(backend: &str, c: Contender, quiet: Option<&storm::Storm>, cor
     );
 }
 
-/// Row 2 for each cheap call in `storm`: p50 / p99, `when`; `met` judges
-/// the p99 (None: a reference row).
+/// Row 2 for each cheap call in `storm`: p50 / p99 as the prober saw them,
+/// and the server's own (`Server-Timing`), `when`; `met` judges the
+/// prober's p99 (None: a reference row).
 fn cheap_call_rows(
     when: &str,
     storm: &storm::Storm,
     goal: &str,
     met: impl Fn(std::time::Duration) -> Option<bool>,
 ) {
-    for (call, samples) in [
+    for (call, times) in [
         ("`GET /v1/me`", &storm.me),
         ("`POST /v1/unlock`", &storm.unlock),
         ("`POST /v1/token`", &storm.token),
     ] {
-        let p99 = samples.percentile(99.0);
+        let p99 = times.client.percentile(99.0);
+        let server = match times.server.len() {
+            0 => "not reported".to_owned(),
+            _ => format!(
+                "{} / {}",
+                ms(times.server.percentile(50.0)),
+                ms(times.server.percentile(99.0))
+            ),
+        };
         row_or_reference(
             &format!("2. {call} {when}, p50 / p99"),
             format!(
-                "{} / {} ({} calls; failures of the three: {})",
-                ms(samples.percentile(50.0)),
+                "{} / {} (the server's own time: {server}; {} calls; failures of the three: {})",
+                ms(times.client.percentile(50.0)),
                 ms(p99),
-                samples.len(),
+                times.len(),
                 storm.cheap_failures
             ),
             goal,

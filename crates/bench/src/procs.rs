@@ -52,6 +52,7 @@ impl ServerProc {
             .env("HEEROS_DATABASE_URL", database_url)
             .envs(env.iter().copied())
             .env("HEEROS_LOG", "warn")
+            .env("HEEROS_SERVER_TIMING", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use heeros_api::Session;
 
-use crate::client::{timed, Client};
+use crate::client::{Client, Measured};
 use crate::seed::{bench_user, PASSWORD};
 use crate::stats::{median, Samples};
 
@@ -20,11 +20,38 @@ pub struct Storm {
     /// CPU the load generator itself used, in cores (it shares the machine).
     pub client_cores: f64,
     pub login_failures: u64,
-    pub me: Samples,
-    pub unlock: Samples,
+    pub me: Times,
+    pub unlock: Times,
     /// `POST /v1/token` with the refresh token of the last unlock.
-    pub token: Samples,
+    pub token: Times,
     pub cheap_failures: u64,
+}
+
+/// One cheap call's answered times: as the prober saw them, and as the
+/// server reported them (`Server-Timing`; empty from a server that does
+/// not send it).
+#[derive(Debug, Default)]
+pub struct Times {
+    pub client: Samples,
+    pub server: Samples,
+}
+
+impl Times {
+    fn push(&mut self, call: &Measured) {
+        self.client.push(call.took);
+        if let Some(server) = call.server {
+            self.server.push(server);
+        }
+    }
+
+    fn extend(&mut self, other: Times) {
+        self.client.extend(other.client);
+        self.server.extend(other.server);
+    }
+
+    pub fn len(&self) -> usize {
+        self.client.len()
+    }
 }
 
 impl Storm {
@@ -37,9 +64,9 @@ impl Storm {
             logins_per_s: 0.0,
             client_cores: 0.0,
             login_failures: 0,
-            me: Samples::default(),
-            unlock: Samples::default(),
-            token: Samples::default(),
+            me: Times::default(),
+            unlock: Times::default(),
+            token: Times::default(),
             cheap_failures: 0,
         };
         for r in rounds {
@@ -197,9 +224,9 @@ pub async fn run(base: &str, workers: usize, seconds: f64, probe: Probe) -> Stor
 /// What the prober measured.
 #[derive(Default)]
 struct Probed {
-    me: Samples,
-    unlock: Samples,
-    token: Samples,
+    me: Times,
+    unlock: Times,
+    token: Times,
     failures: u64,
 }
 
@@ -225,16 +252,21 @@ async fn probe(base: &str, session: &Session, deadline: Instant) -> Probed {
     // Let the storm build before probing.
     tokio::time::sleep(Duration::from_millis(300)).await;
     while Instant::now() < deadline {
-        let (d, a) = timed(client.me(base, &session.access_token)).await;
-        if matches!(a, Some((200, _))) {
-            probed.me.push(d)
+        let me = Client::measure(client.me_request(base, &session.access_token)).await;
+        if matches!(me.answer, Some((200, _))) {
+            probed.me.push(&me)
         } else {
             probed.failures += 1
         }
-        let (d, a) = timed(client.unlock(base, &session.device_id, &session.unlock_secret)).await;
-        let refresh = match &a {
+        let unlock = Client::measure(client.unlock_request(
+            base,
+            &session.device_id,
+            &session.unlock_secret,
+        ))
+        .await;
+        let refresh = match &unlock.answer {
             Some((200, body)) => {
-                probed.unlock.push(d);
+                probed.unlock.push(&unlock);
                 body["refresh_token"].as_str().map(str::to_owned)
             }
             _ => {
@@ -243,9 +275,9 @@ async fn probe(base: &str, session: &Session, deadline: Instant) -> Probed {
             }
         };
         if let Some(refresh) = refresh {
-            let (d, a) = timed(client.token(base, &refresh)).await;
-            if matches!(a, Some((200, _))) {
-                probed.token.push(d)
+            let token = Client::measure(client.token_request(base, &refresh)).await;
+            if matches!(token.answer, Some((200, _))) {
+                probed.token.push(&token)
             } else {
                 probed.failures += 1
             }
@@ -273,16 +305,16 @@ mod tests {
     use super::*;
 
     fn storm(seconds: f64, logins_per_s: f64, cheap_calls: usize) -> Storm {
-        let mut me = Samples::default();
-        (0..cheap_calls).for_each(|i| me.push(Duration::from_millis(i as u64)));
+        let mut me = Times::default();
+        (0..cheap_calls).for_each(|i| me.client.push(Duration::from_millis(i as u64)));
         Storm {
             seconds,
             logins_per_s,
             client_cores: 0.0,
             login_failures: 0,
             me,
-            unlock: Samples::default(),
-            token: Samples::default(),
+            unlock: Times::default(),
+            token: Times::default(),
             cheap_failures: 0,
         }
     }

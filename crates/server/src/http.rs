@@ -41,6 +41,8 @@ pub struct AppState {
     pub trust_forwarded: usize,
     /// Longest time for a whole request, body included.
     pub request_timeout: Duration,
+    /// Whether answers carry a `Server-Timing` header ([`server_timing`]).
+    pub server_timing: bool,
 }
 
 /// Most header lines a request may have, and most bytes of them in all;
@@ -50,7 +52,8 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 pub fn app(state: AppState) -> Router {
     let request_timeout = state.request_timeout;
-    Router::new()
+    let timed = state.server_timing;
+    let router = Router::new()
         .route(paths::HEALTHZ, get(healthz))
         .route(paths::LOGIN, post(login))
         .route(paths::LOGIN_TOTP, post(login_totp))
@@ -79,7 +82,26 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(limit_headers))
         .layer(middleware::map_response(error_body_for_bare_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    if timed {
+        router.layer(middleware::from_fn(server_timing))
+    } else {
+        router
+    }
+}
+
+/// `Server-Timing: app;dur=MS` (W3C Server Timing): how long the server
+/// took from the request's headers to its answer, every layer and the
+/// body's read included, in milliseconds. What a client measures beyond
+/// this is the network and its own waits (docs/api.md, "Server-Timing").
+async fn server_timing(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={ms:.3}")) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
 }
 
 /// 431 for requests with too many or too large headers (hyper's own limits

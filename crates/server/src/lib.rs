@@ -63,6 +63,10 @@ pub struct Options {
     /// The Argon2 threads' priority (default: [`passwords::HASH_PRIORITY_ENV`],
     /// else the async workers' own).
     pub hash_priority: HashPriority,
+    /// Answer every request with a `Server-Timing: app;dur=MS` header: the
+    /// time from its headers arriving to its answer being ready
+    /// (docs/api.md, "Server-Timing"). Off by default.
+    pub server_timing: bool,
 }
 
 impl Default for Options {
@@ -74,6 +78,7 @@ impl Default for Options {
             max_connections: 1024,
             purge_every: Duration::from_secs(600),
             hash_priority: HashPriority::from_env(),
+            server_timing: false,
         }
     }
 }
@@ -89,6 +94,7 @@ fn state(db: Db, clock: Clock, options: &Options) -> Result<AppState, ServerErro
         clock,
         trust_forwarded: options.trust_forwarded,
         request_timeout: options.request_timeout,
+        server_timing: options.server_timing,
     })
 }
 

@@ -58,6 +58,10 @@ enum Command {
         /// Connections served at once (also kept below the open-file limit).
         #[arg(long, env = "HEEROS_MAX_CONNECTIONS", default_value_t = 1024)]
         max_connections: usize,
+        /// Answer with a `Server-Timing: app;dur=MS` header (the server's
+        /// own time for each request).
+        #[arg(long, env = "HEEROS_SERVER_TIMING")]
+        server_timing: bool,
     },
     /// Seed the demo users and companies and print how to log in.
     Demo,
@@ -190,6 +194,7 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
             header_timeout,
             request_timeout,
             max_connections,
+            server_timing,
         } => {
             let fd_limit = heeros_server::raise_fd_limit();
             // Keep descriptors for the database pool, logs and the listener.
@@ -201,6 +206,7 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
                 header_read_timeout: Duration::from_secs(header_timeout.max(1)),
                 request_timeout: Duration::from_secs(request_timeout.max(1)),
                 max_connections,
+                server_timing,
                 ..Options::default()
             };
             let mut running =
@@ -211,6 +217,7 @@ async fn run(cli: Cli) -> Result<(), ServerError> {
                 trust_forwarded = options.trust_forwarded,
                 max_connections,
                 fd_limit,
+                server_timing,
                 header_timeout_s = header_timeout,
                 request_timeout_s = request_timeout,
                 "heeros-server listening"

@@ -150,3 +150,42 @@ async fn data_survives_a_server_restart() {
         .await;
     assert_eq!(a.status, 200, "{}", a.body);
 }
+
+/// The server's own time of one answer, from its `Server-Timing` header.
+fn server_ms(res: &reqwest::Response) -> Option<f64> {
+    let value = res.headers().get("server-timing")?.to_str().ok()?;
+    value.strip_prefix("app;dur=")?.parse().ok()
+}
+
+/// `Server-Timing` (docs/api.md): off by default; when on, every answer
+/// (errors too) says how long the server took, which is never more than
+/// the client waited and, for a login, at least its Argon2 work.
+#[tokio::test]
+async fn server_timing_is_off_by_default_and_times_every_answer_when_on() {
+    let quiet = sqlite().await;
+    let res = quiet.http.get(quiet.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("server-timing").is_none());
+
+    let f = sqlite_with(heeros_server::Options {
+        server_timing: true,
+        ..heeros_server::Options::default()
+    })
+    .await;
+    let login = f.http.post(f.url("/v1/login")).json(&serde_json::json!({
+        "username": MATTI, "password": PASSWORD, "device_name": "t", "platform": "t"
+    }));
+    let started = std::time::Instant::now();
+    let res = login.send().await.unwrap();
+    let waited_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(res.status(), 200);
+    let login_ms = server_ms(&res).expect("a Server-Timing header on a login");
+    assert!(
+        (1.0..=waited_ms).contains(&login_ms),
+        "a login's server time {login_ms} ms: not within 1 ms (one Argon2 hash at least) and the {waited_ms:.3} ms the client waited"
+    );
+    let res = f.http.get(f.url("/v1/nowhere")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let missing_ms = server_ms(&res).expect("a Server-Timing header on an error");
+    assert!(missing_ms < login_ms, "{missing_ms} ms for a 404");
+}
