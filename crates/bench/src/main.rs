@@ -11,6 +11,7 @@ mod scale;
 mod seed;
 mod stats;
 mod storm;
+mod wakeups;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -319,6 +320,22 @@ fn cheap_call_rows(
             met(p99),
         );
     }
+    let late = &storm.wakeups;
+    row_or_reference(
+        &format!(
+            "2. this machine waking a thread {when}: a 1 ms sleep overslept by, p50 / p99 / p99.9"
+        ),
+        format!(
+            "{} / {} / {} (max {}; {} naps)",
+            ms(late.percentile(50.0)),
+            ms(late.percentile(99.0)),
+            ms(late.percentile(99.9)),
+            ms(late.percentile(100.0)),
+            late.len()
+        ),
+        "(the floor under each hand-off)",
+        None,
+    );
 }
 
 /// Raw Argon2id verifications per second on `cores` threads, nothing else

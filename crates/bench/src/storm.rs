@@ -9,6 +9,7 @@ use heeros_api::Session;
 use crate::client::{Client, Measured};
 use crate::seed::{bench_user, PASSWORD};
 use crate::stats::{median, Samples};
+use crate::wakeups;
 
 /// The storm cycles through this many bench users.
 const STORM_USERS: usize = 64;
@@ -25,6 +26,9 @@ pub struct Storm {
     /// `POST /v1/token` with the refresh token of the last unlock.
     pub token: Times,
     pub cheap_failures: u64,
+    /// How late a sleeping thread of the load generator woke meanwhile
+    /// (with the prober only: [`wakeups`]).
+    pub wakeups: Samples,
 }
 
 /// One cheap call's answered times: as the prober saw them, and as the
@@ -68,6 +72,7 @@ impl Storm {
             unlock: Times::default(),
             token: Times::default(),
             cheap_failures: 0,
+            wakeups: Samples::default(),
         };
         for r in rounds {
             all.seconds += r.seconds;
@@ -78,6 +83,7 @@ impl Storm {
             all.me.extend(r.me);
             all.unlock.extend(r.unlock);
             all.token.extend(r.token);
+            all.wakeups.extend(r.wakeups);
         }
         all
     }
@@ -196,14 +202,18 @@ pub async fn run(base: &str, workers: usize, seconds: f64, probe: Probe) -> Stor
             }
         }));
     }
-    let probed = match session {
+    let (probed, wakeups) = match session {
         Some(session) => {
             let prober = spawn_prober(base.to_owned(), session, deadline);
-            tokio::task::spawn_blocking(move || prober.join().expect("prober"))
-                .await
-                .expect("prober")
+            let sleeper = wakeups::spawn(deadline);
+            tokio::task::spawn_blocking(move || {
+                let probed = prober.join().expect("prober");
+                (probed, sleeper.join().expect("wake-up thread"))
+            })
+            .await
+            .expect("prober")
         }
-        None => Probed::default(),
+        None => (Probed::default(), Samples::default()),
     };
     for t in tasks {
         let _ = t.await;
@@ -218,6 +228,7 @@ pub async fn run(base: &str, workers: usize, seconds: f64, probe: Probe) -> Stor
         unlock: probed.unlock,
         token: probed.token,
         cheap_failures: probed.failures,
+        wakeups,
     }
 }
 
@@ -316,6 +327,7 @@ mod tests {
             unlock: Times::default(),
             token: Times::default(),
             cheap_failures: 0,
+            wakeups: Samples::default(),
         }
     }
 
