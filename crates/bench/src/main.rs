@@ -333,7 +333,7 @@ fn cheap_call_rows(
             ms(late.percentile(100.0)),
             late.len()
         ),
-        "(the floor under each hand-off)",
+        "the floor under each hand-off",
         None,
     );
 }
